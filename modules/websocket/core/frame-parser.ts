@@ -1,0 +1,214 @@
+/**
+ * The incremental frame parser (RFC 6455 §5.2): bytes in any chunking in,
+ * frame headers and unmasked payload views out.
+ *
+ * An explicit state machine with one loop. Header bytes gather in a 14-byte
+ * scratch buffer; payload bytes are never copied: each piece is unmasked in
+ * place in the caller's chunk and handed on as a view. The parser takes
+ * ownership of the chunks it is given.
+ *
+ * Frame-level rules are enforced here, as soon as the byte that breaks them
+ * arrives, and always before anything is allocated for a frame. Rules that
+ * need the message context (continuations, message size, UTF-8) belong to
+ * the message assembler.
+ */
+import { ProtocolError } from "./errors";
+import { applyMask } from "./mask";
+import { isControlOpcode, isKnownOpcode } from "./opcode";
+
+/** A parsed frame header. The parser reuses one object: copy what you keep. */
+export interface FrameHeader {
+  fin: boolean;
+  /** The three RSV bits, as the top bits of the first byte (`0x70` mask). */
+  rsv: number;
+  opcode: number;
+  masked: boolean;
+  /** Payload length in bytes (at most 2^53 - 1; checked against the limit). */
+  length: number;
+}
+
+/** Receives what the parser finds. A view handed to `onFramePayload` is valid only during the call. */
+export interface FrameSink {
+  onFrameStart(header: FrameHeader): void;
+  onFramePayload(chunk: Uint8Array, header: FrameHeader): void;
+  onFrameEnd(header: FrameHeader): void;
+}
+
+/** Options of a {@link FrameParser}. */
+export interface FrameParserOptions {
+  /** True at a server (every client frame is masked, §5.1), false at a client. */
+  expectMasked: boolean;
+  /** The largest payload one frame may announce, in bytes (→ 1009 past it). */
+  maxFrameSize: number;
+  /** RSV bits that a negotiated extension gives a meaning; 0 when none (§5.2). */
+  allowedRsv?: number;
+}
+
+/** The parser's named states. */
+export const ParserState = {
+  Header: 0,
+  Length16: 1,
+  Length64: 2,
+  MaskKey: 3,
+  Payload: 4,
+  /** Stopped for good: after an error or {@link FrameParser.halt}. */
+  Halted: 5,
+} as const;
+export type ParserState = (typeof ParserState)[keyof typeof ParserState];
+
+const TWO_TO_32 = 0x100000000;
+
+/** See the module comment. */
+export class FrameParser {
+  #state: ParserState = ParserState.Header;
+  readonly #sink: FrameSink;
+  readonly #expectMasked: boolean;
+  readonly #maxFrameSize: number;
+  readonly #allowedRsv: number;
+  readonly #scratch = new Uint8Array(8);
+  #scratchLength = 0;
+  readonly #key = new Uint8Array(4);
+  readonly #header: FrameHeader = { fin: false, rsv: 0, opcode: 0, masked: false, length: 0 };
+  #received = 0;
+
+  constructor(options: FrameParserOptions, sink: FrameSink) {
+    this.#sink = sink;
+    this.#expectMasked = options.expectMasked;
+    this.#maxFrameSize = options.maxFrameSize;
+    this.#allowedRsv = options.allowedRsv ?? 0;
+  }
+
+  /** The current state (for tests and diagnostics). */
+  get state(): ParserState {
+    return this.#state;
+  }
+
+  /** Stops parsing for good; later input is ignored. */
+  halt(): void {
+    this.#state = ParserState.Halted;
+  }
+
+  /**
+   * Parses `chunk`, calling the sink for each header, payload piece and frame
+   * end. Throws a {@link ProtocolError} at the first rule broken, after which
+   * the parser is halted.
+   */
+  push(chunk: Uint8Array): void {
+    try {
+      this.#run(chunk);
+    } catch (error) {
+      this.#state = ParserState.Halted;
+      throw error;
+    }
+  }
+
+  #run(chunk: Uint8Array): void {
+    let pos = 0;
+    const end = chunk.length;
+    while (pos < end) {
+      switch (this.#state) {
+        case ParserState.Header:
+          pos = this.#gather(chunk, pos, 2);
+          if (this.#scratchLength === 2) this.#readFirstTwoBytes();
+          break;
+        case ParserState.Length16:
+          pos = this.#gather(chunk, pos, 2);
+          if (this.#scratchLength === 2) this.#setLength((this.#scratch[0]! << 8) | this.#scratch[1]!);
+          break;
+        case ParserState.Length64:
+          pos = this.#gather(chunk, pos, 8);
+          if (this.#scratchLength === 8) this.#readLength64();
+          break;
+        case ParserState.MaskKey:
+          pos = this.#gather(chunk, pos, 4);
+          if (this.#scratchLength === 4) {
+            this.#key.set(this.#scratch.subarray(0, 4));
+            this.#startPayload();
+          }
+          break;
+        case ParserState.Payload: {
+          const header = this.#header;
+          const take = Math.min(header.length - this.#received, end - pos);
+          const piece = chunk.subarray(pos, pos + take);
+          if (header.masked) applyMask(piece, this.#key, this.#received & 3);
+          this.#received += take;
+          pos += take;
+          this.#sink.onFramePayload(piece, header);
+          if (this.#state === ParserState.Payload && this.#received === header.length) this.#endFrame();
+          break;
+        }
+        default:
+          return; // halted: the rest of the input is ignored
+      }
+    }
+  }
+
+  /** Copies bytes into the scratch buffer until it holds `want`; returns the new position. */
+  #gather(chunk: Uint8Array, pos: number, want: number): number {
+    const scratch = this.#scratch;
+    let filled = this.#scratchLength;
+    while (filled < want && pos < chunk.length) scratch[filled++] = chunk[pos++]!;
+    this.#scratchLength = filled;
+    return pos;
+  }
+
+  #readFirstTwoBytes(): void {
+    const b0 = this.#scratch[0]!;
+    const b1 = this.#scratch[1]!;
+    const header = this.#header;
+    header.fin = (b0 & 0x80) !== 0;
+    header.rsv = b0 & 0x70;
+    header.opcode = b0 & 0x0f;
+    header.masked = (b1 & 0x80) !== 0;
+    const length7 = b1 & 0x7f;
+    // §5.2: RSV bits must be 0 unless an extension defines them.
+    if ((header.rsv & ~this.#allowedRsv) !== 0) throw new ProtocolError("WS_ERR_UNEXPECTED_RSV", `0x${header.rsv.toString(16)}`);
+    if (!isKnownOpcode(header.opcode)) throw new ProtocolError("WS_ERR_INVALID_OPCODE", `0x${header.opcode.toString(16)}`);
+    if (isControlOpcode(header.opcode)) {
+      // §5.5: control frames are never fragmented and carry at most 125 bytes.
+      if (!header.fin) throw new ProtocolError("WS_ERR_FRAGMENTED_CONTROL");
+      if (length7 > 125) throw new ProtocolError("WS_ERR_CONTROL_TOO_LONG");
+    }
+    // §5.1: a client masks every frame; a server masks none.
+    if (header.masked !== this.#expectMasked) {
+      throw new ProtocolError(this.#expectMasked ? "WS_ERR_EXPECTED_MASK" : "WS_ERR_UNEXPECTED_MASK");
+    }
+    this.#scratchLength = 0;
+    if (length7 === 126) this.#state = ParserState.Length16;
+    else if (length7 === 127) this.#state = ParserState.Length64;
+    else this.#setLength(length7);
+  }
+
+  #readLength64(): void {
+    const s = this.#scratch;
+    const high = ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0;
+    const low = ((s[4]! << 24) | (s[5]! << 16) | (s[6]! << 8) | s[7]!) >>> 0;
+    // §5.2: the most significant bit of a 64-bit length must be 0.
+    if (high >= 0x80000000) throw new ProtocolError("WS_ERR_INVALID_LENGTH");
+    // Lengths past 2^53 cannot be represented, and are over any limit anyway.
+    this.#setLength(high > 0x1fffff ? Number.MAX_SAFE_INTEGER + 1 : high * TWO_TO_32 + low);
+  }
+
+  #setLength(length: number): void {
+    if (length > this.#maxFrameSize) {
+      throw new ProtocolError("WS_ERR_FRAME_TOO_BIG", `${length} > ${this.#maxFrameSize}`);
+    }
+    this.#header.length = length;
+    this.#scratchLength = 0;
+    if (this.#header.masked) this.#state = ParserState.MaskKey;
+    else this.#startPayload();
+  }
+
+  #startPayload(): void {
+    this.#scratchLength = 0;
+    this.#received = 0;
+    this.#state = ParserState.Payload;
+    this.#sink.onFrameStart(this.#header);
+    if (this.#state === ParserState.Payload && this.#header.length === 0) this.#endFrame();
+  }
+
+  #endFrame(): void {
+    this.#state = ParserState.Header;
+    this.#sink.onFrameEnd(this.#header);
+  }
+}

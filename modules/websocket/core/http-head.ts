@@ -1,0 +1,148 @@
+/**
+ * An incremental reader of an HTTP/1.1 message head (RFC 9112 §2): the start
+ * line and the header fields up to the empty line. It holds at most
+ * `maxHeadSize` bytes, checks the line length and the field count as the
+ * bytes arrive, and hands back whatever follows the head (for a WebSocket,
+ * the first frames) untouched.
+ */
+import { UsageError } from "./errors";
+import { HandshakeError } from "./handshake-error";
+
+/** A parsed message head. Field names keep their case; look them up with {@link headerValue}. */
+export interface HttpHead {
+  firstLine: string;
+  headers: Array<[name: string, value: string]>;
+}
+
+/** Limits of a {@link HttpHeadReader}. */
+export interface HttpHeadLimits {
+  /** The most bytes of the whole head, the empty line included. */
+  maxHeadSize: number;
+  /** The longest line, the start line included, without its CRLF. */
+  maxLineLength: number;
+  /** The most header fields. */
+  maxHeaderCount: number;
+}
+
+/** What {@link HttpHeadReader.push} returns once the head is complete. */
+export interface HttpHeadResult {
+  head: HttpHead;
+  /** The bytes after the head (a view of the last chunk). */
+  rest: Uint8Array;
+}
+
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const INITIAL_CAPACITY = 512;
+
+/** See the module comment. */
+export class HttpHeadReader {
+  readonly #limits: HttpHeadLimits;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #length = 0;
+  #lineStart = 0;
+  #lines = 0;
+
+  constructor(limits: HttpHeadLimits) {
+    this.#limits = limits;
+  }
+
+  /**
+   * Takes the next bytes. Returns the head and the rest once the empty line
+   * has arrived, `undefined` while more is needed; throws a
+   * {@link HandshakeError} when a limit is passed or the head is malformed.
+   */
+  push(chunk: Uint8Array): HttpHeadResult | undefined {
+    const limits = this.#limits;
+    for (let i = 0; i < chunk.length; i++) {
+      const byte = chunk[i]!;
+      if (this.#length >= limits.maxHeadSize) throw new HandshakeError("WS_ERR_HEAD_TOO_LARGE", `over ${limits.maxHeadSize} bytes`);
+      this.#append(byte);
+      if (byte !== 0x0a) {
+        if (this.#length - this.#lineStart > limits.maxLineLength + 1) {
+          throw new HandshakeError("WS_ERR_HEADER_LINE_TOO_LONG", `over ${limits.maxLineLength} bytes`);
+        }
+        continue;
+      }
+      const lineEnd = this.#length - 1;
+      if (lineEnd === this.#lineStart || (lineEnd === this.#lineStart + 1 && this.#buffer[this.#lineStart] === 0x0d)) {
+        if (this.#lines === 0) {
+          this.#lineStart = this.#length; // RFC 9112 §2.2: ignore empty lines before the start line
+          continue;
+        }
+        return { head: this.#parse(), rest: chunk.subarray(i + 1) };
+      }
+      this.#lines++;
+      if (this.#lines - 1 > limits.maxHeaderCount) {
+        throw new HandshakeError("WS_ERR_TOO_MANY_HEADERS", `over ${limits.maxHeaderCount} fields`);
+      }
+      this.#lineStart = this.#length;
+    }
+    return undefined;
+  }
+
+  #append(byte: number): void {
+    if (this.#length === this.#buffer.length) {
+      const grown = new Uint8Array(Math.min(Math.max(INITIAL_CAPACITY, this.#buffer.length * 2), this.#limits.maxHeadSize));
+      grown.set(this.#buffer);
+      this.#buffer = grown;
+    }
+    this.#buffer[this.#length++] = byte;
+  }
+
+  #parse(): HttpHead {
+    let text = "";
+    const buffer = this.#buffer;
+    for (let i = 0; i < this.#length; i++) text += String.fromCharCode(buffer[i]!);
+    this.#buffer = new Uint8Array(0);
+    const lines = text.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
+    const start = lines.findIndex((line) => line !== "");
+    const firstLine = lines[start]!;
+    const headers: Array<[string, string]> = [];
+    for (let i = start + 1; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line === "") break;
+      // RFC 9112 §5.2: obsolete line folding is rejected.
+      if (line[0] === " " || line[0] === "\t") throw new HandshakeError("WS_ERR_MALFORMED_HTTP", "folded header line");
+      const colon = line.indexOf(":");
+      const name = colon > 0 ? line.slice(0, colon) : "";
+      if (!FIELD_NAME.test(name)) throw new HandshakeError("WS_ERR_MALFORMED_HTTP", `bad header line ${JSON.stringify(line.slice(0, 40))}`);
+      headers.push([name, line.slice(colon + 1).trim()]);
+    }
+    return { firstLine, headers };
+  }
+}
+
+/** All values of a header field, joined with ", " (RFC 9110 §5.3); `undefined` when absent. */
+export function headerValue(head: HttpHead, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  let value: string | undefined;
+  for (const [field, fieldValue] of head.headers) {
+    if (field.toLowerCase() === wanted) value = value === undefined ? fieldValue : `${value}, ${fieldValue}`;
+  }
+  return value;
+}
+
+/** The comma-separated tokens of a header field, trimmed, empty ones dropped. */
+export function headerTokens(head: HttpHead, name: string): string[] {
+  const value = headerValue(head, name);
+  if (value === undefined) return [];
+  return value.split(",").map((token) => token.trim()).filter((token) => token !== "");
+}
+
+/**
+ * Serializes a head: start line, fields, empty line, as Latin-1 bytes.
+ * A CR or LF inside a line, or a field name that is not a token, is refused:
+ * it would let a value inject fields of its own.
+ */
+export function serializeHead(head: HttpHead): Uint8Array {
+  if (/[\r\n]/.test(head.firstLine)) throw new UsageError("WS_ERR_BAD_HEADER", "line break in the HTTP start line");
+  let text = head.firstLine + "\r\n";
+  for (const [name, value] of head.headers) {
+    if (!FIELD_NAME.test(name) || /[\r\n]/.test(value)) throw new UsageError("WS_ERR_BAD_HEADER", `invalid header field ${JSON.stringify(name)}`);
+    text += `${name}: ${value}\r\n`;
+  }
+  text += "\r\n";
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}

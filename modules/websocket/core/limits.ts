@@ -1,0 +1,44 @@
+/**
+ * Every limit of a connection, with small defaults sized for a device with
+ * 100–200 KB of free heap. Each is checked before anything is allocated for
+ * what it bounds.
+ */
+
+/** The limits of one connection. */
+export interface Limits {
+  /** The largest message, in bytes, whole or streamed (→ 1009). */
+  maxMessageSize: number;
+  /** The largest payload a single frame may announce (→ 1009). */
+  maxFrameSize: number;
+  /** The most bytes of an HTTP handshake head. */
+  maxHeadSize: number;
+  /** The longest HTTP head line. */
+  maxLineLength: number;
+  /** The most HTTP header fields. */
+  maxHeaderCount: number;
+  /** The most bytes queued for sending; a send past it is refused. */
+  maxQueuedBytes: number;
+}
+
+/** The defaults. */
+export const defaultLimits: Readonly<Limits> = {
+  maxMessageSize: 64 * 1024,
+  maxFrameSize: 64 * 1024,
+  maxHeadSize: 8 * 1024,
+  maxLineLength: 4 * 1024,
+  maxHeaderCount: 48,
+  maxQueuedBytes: 256 * 1024,
+};
+
+/**
+ * The defaults with `overrides` applied. When only `maxMessageSize` is given,
+ * the frame limit follows it. Every value must be a positive integer.
+ */
+export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+  const limits: Limits = { ...defaultLimits, ...overrides };
+  if (overrides.maxFrameSize === undefined && overrides.maxMessageSize !== undefined) limits.maxFrameSize = overrides.maxMessageSize;
+  for (const [name, value] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`limit ${name} must be a positive integer, got ${String(value)}`);
+  }
+  return limits;
+}

@@ -1,0 +1,77 @@
+/**
+ * Masking (RFC 6455 §5.3): XOR of the payload with a 4-byte key, in place.
+ *
+ * One function does it, for both directions. The implementation is chosen
+ * once: by default a word-wise loop in plain JS; a host may plug a native
+ * one (the device's `Logical.xor`) with {@link setMaskImplementation}.
+ */
+
+/**
+ * XORs `data` in place with `key`, as if `data` started at byte `phase` of the
+ * masked payload (so a payload that arrives in pieces unmasks piece by piece).
+ */
+export type MaskFunction = (data: Uint8Array, key: Uint8Array, phase: number) => void;
+
+/** Below this many bytes the per-byte loop beats setting up a word view. */
+const WORD_THRESHOLD = 32;
+
+const keyScratch = new Uint8Array(4);
+const keyWord = new Uint32Array(keyScratch.buffer);
+
+/** The reference implementation: one byte at a time. */
+export function maskBytewise(data: Uint8Array, key: Uint8Array, phase: number): void {
+  for (let i = 0; i < data.length; i++) data[i]! ^= key[(phase + i) & 3]!;
+}
+
+/**
+ * Word-wise masking: bytes up to a 4-byte boundary of the underlying buffer,
+ * then 32-bit words (four per turn of the loop), then the tail. The key word
+ * is built in the platform's byte order through a scratch view, so it is
+ * right on any endianness.
+ */
+export function maskWordwise(data: Uint8Array, key: Uint8Array, phase: number): void {
+  const length = data.length;
+  if (length < WORD_THRESHOLD) {
+    maskBytewise(data, key, phase);
+    return;
+  }
+  const start = data.byteOffset;
+  let i = 0;
+  while (((start + i) & 3) !== 0) {
+    data[i]! ^= key[(phase + i) & 3]!;
+    i++;
+  }
+  const words = (length - i) >>> 2;
+  const rotation = phase + i;
+  keyScratch[0] = key[rotation & 3]!;
+  keyScratch[1] = key[(rotation + 1) & 3]!;
+  keyScratch[2] = key[(rotation + 2) & 3]!;
+  keyScratch[3] = key[(rotation + 3) & 3]!;
+  const m = keyWord[0]!;
+  const view = new Uint32Array(data.buffer, start + i, words);
+  const unrolled = words - (words & 3);
+  let w = 0;
+  for (; w < unrolled; w += 4) {
+    view[w]! ^= m;
+    view[w + 1]! ^= m;
+    view[w + 2]! ^= m;
+    view[w + 3]! ^= m;
+  }
+  for (; w < words; w++) view[w]! ^= m;
+  for (i += words << 2; i < length; i++) data[i]! ^= key[(phase + i) & 3]!;
+}
+
+let implementation: MaskFunction = maskWordwise;
+
+/** XORs `data` in place with `key` from mask phase `phase` (0–3), with the chosen implementation. */
+export function applyMask(data: Uint8Array, key: Uint8Array, phase: number): void {
+  implementation(data, key, phase);
+}
+
+/**
+ * Plugs a faster masking function (for example one built on the device's
+ * native `Logical.xor`). Call once at start-up, before any connection exists.
+ */
+export function setMaskImplementation(fn: MaskFunction): void {
+  implementation = fn;
+}

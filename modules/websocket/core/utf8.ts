@@ -1,0 +1,225 @@
+/**
+ * UTF-8 (RFC 3629; RFC 6455 §8.1): a streaming, validating decoder and an
+ * encoder. Text messages arrive in pieces; the decoder checks each piece as it
+ * comes so that an invalid sequence fails the message at once, not at its end.
+ *
+ * The pure decoders here run anywhere. A host with a native, fatal, streaming
+ * `TextDecoder` (the device has one; so does Node) plugs it in with
+ * {@link useTextCodec} and {@link nativeTextCodec}.
+ */
+
+/** A streaming UTF-8 decoder. It returns `null` for invalid input and is then spent. */
+export interface Utf8Decoder {
+  /** Decodes the next piece; a sequence cut at the end is held for the next call. */
+  write(bytes: Uint8Array): string | null;
+  /** Ends the stream: `null` if a sequence was left incomplete. Resets the decoder. */
+  end(): string | null;
+}
+
+/** What a host plugs in: a decoder factory and an encoder. */
+export interface TextCodec {
+  createDecoder(): Utf8Decoder;
+  encode(text: string): Uint8Array;
+}
+
+/** Code units gathered before they are turned into a string. */
+const FLUSH_AT = 4096;
+
+/**
+ * The pure decoder. It follows the table of well-formed byte sequences
+ * (Unicode §3.9, Table 3-7): the range allowed for the next byte depends on
+ * the lead byte, which rules out overlong forms, surrogates and code points
+ * past U+10FFFF at the first byte that makes them so.
+ */
+export class PureUtf8Decoder implements Utf8Decoder {
+  #needed = 0;
+  #codePoint = 0;
+  #lower = 0x80;
+  #upper = 0xbf;
+  #failed = false;
+  readonly #units: number[] = [];
+
+  write(bytes: Uint8Array): string | null {
+    if (this.#failed) return null;
+    const units = this.#units;
+    let out = "";
+    let needed = this.#needed;
+    let codePoint = this.#codePoint;
+    let lower = this.#lower;
+    let upper = this.#upper;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i]!;
+      if (needed === 0) {
+        if (byte < 0x80) {
+          units.push(byte);
+        } else if (byte >= 0xc2 && byte <= 0xdf) {
+          needed = 1;
+          codePoint = byte & 0x1f;
+        } else if (byte >= 0xe0 && byte <= 0xef) {
+          if (byte === 0xe0) lower = 0xa0;
+          else if (byte === 0xed) upper = 0x9f;
+          needed = 2;
+          codePoint = byte & 0x0f;
+        } else if (byte >= 0xf0 && byte <= 0xf4) {
+          if (byte === 0xf0) lower = 0x90;
+          else if (byte === 0xf4) upper = 0x8f;
+          needed = 3;
+          codePoint = byte & 0x07;
+        } else {
+          return this.#fail();
+        }
+      } else {
+        if (byte < lower || byte > upper) return this.#fail();
+        lower = 0x80;
+        upper = 0xbf;
+        codePoint = (codePoint << 6) | (byte & 0x3f);
+        if (--needed === 0) {
+          if (codePoint > 0xffff) {
+            codePoint -= 0x10000;
+            units.push(0xd800 | (codePoint >> 10), 0xdc00 | (codePoint & 0x3ff));
+          } else {
+            units.push(codePoint);
+          }
+        }
+      }
+      if (units.length >= FLUSH_AT) out += this.#flush();
+    }
+    this.#needed = needed;
+    this.#codePoint = codePoint;
+    this.#lower = lower;
+    this.#upper = upper;
+    return out + this.#flush();
+  }
+
+  end(): string | null {
+    const incomplete = this.#needed !== 0 || this.#failed;
+    this.#needed = 0;
+    this.#lower = 0x80;
+    this.#upper = 0xbf;
+    this.#failed = false;
+    this.#units.length = 0;
+    return incomplete ? null : "";
+  }
+
+  #fail(): null {
+    this.#failed = true;
+    this.#units.length = 0;
+    return null;
+  }
+
+  #flush(): string {
+    const units = this.#units;
+    if (units.length === 0) return "";
+    const text = String.fromCharCode.apply(null, units);
+    units.length = 0;
+    return text;
+  }
+}
+
+/** Encodes a string as UTF-8; lone surrogates become U+FFFD, as `TextEncoder` does. */
+export function pureEncodeUtf8(text: string): Uint8Array {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) length += 1;
+    else if (unit < 0x800) length += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      length += 4;
+      i++;
+    } else length += 3;
+  }
+  const out = new Uint8Array(length);
+  let o = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[o++] = c;
+    } else if (c < 0x800) {
+      out[o++] = 0xc0 | (c >> 6);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
+      c = 0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
+      out[o++] = 0xf0 | (c >> 18);
+      out[o++] = 0x80 | ((c >> 12) & 0x3f);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    } else {
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0x80 | ((c >> 6) & 0x3f);
+      out[o++] = 0x80 | (c & 0x3f);
+    }
+  }
+  return out;
+}
+
+function isLowSurrogate(unit: number): boolean {
+  return unit >= 0xdc00 && unit <= 0xdfff;
+}
+
+/** The codec built from the pure functions above. */
+export const pureTextCodec: TextCodec = {
+  createDecoder: () => new PureUtf8Decoder(),
+  encode: pureEncodeUtf8,
+};
+
+/** The shape of the platform `TextDecoder` this module relies on. */
+export interface TextDecoderLike {
+  decode(input?: Uint8Array, options?: { stream?: boolean }): string;
+}
+
+/** The shape of the platform `TextEncoder` this module relies on. */
+export interface TextEncoderLike {
+  encode(input: string): Uint8Array;
+}
+
+/**
+ * A codec over native classes. The decoder is made with `fatal: true` (an
+ * invalid sequence throws at once) and `ignoreBOM: true` (a leading U+FEFF is
+ * message content, not a byte-order mark).
+ */
+export function nativeTextCodec(
+  Decoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => TextDecoderLike,
+  Encoder: new () => TextEncoderLike,
+): TextCodec {
+  const encoder = new Encoder();
+  return {
+    createDecoder(): Utf8Decoder {
+      const decoder = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
+      return {
+        write(bytes) {
+          try {
+            return decoder.decode(bytes, { stream: true });
+          } catch {
+            return null; // fatal mode: the only error is invalid UTF-8
+          }
+        },
+        end() {
+          try {
+            return decoder.decode();
+          } catch {
+            return null;
+          }
+        },
+      };
+    },
+    encode: (text) => encoder.encode(text),
+  };
+}
+
+let codec: TextCodec = pureTextCodec;
+
+/** The text codec in use: pure by default, native once a host plugs one in. */
+export function textCodec(): TextCodec {
+  return codec;
+}
+
+/** Plugs in a codec (see {@link nativeTextCodec}). Call once at start-up. */
+export function useTextCodec(next: TextCodec): void {
+  codec = next;
+}
+
+/** Encodes with the codec in use. */
+export function encodeUtf8(text: string): Uint8Array {
+  return codec.encode(text);
+}
