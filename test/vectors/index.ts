@@ -4,6 +4,18 @@
  * same list on the XS engine.
  */
 import type { VectorCase } from "./harness";
+import { closePayloadCases } from "./close-payload.vectors";
+import { frameParserCases } from "./frame-parser.vectors";
+import { frameSerializerCases } from "./frame-serializer.vectors";
+import { httpHeadCases } from "./http-head.vectors";
+import { maskCases } from "./mask.vectors";
+import { utf8Cases } from "./utf8.vectors";
 
 export const allCases: VectorCase[] = [
+  ...maskCases,
+  ...frameParserCases,
+  ...frameSerializerCases,
+  ...utf8Cases,
+  ...closePayloadCases,
+  ...httpHeadCases,
 ];

@@ -22,8 +22,12 @@ export interface TextCodec {
   encode(text: string): Uint8Array;
 }
 
-/** Code units gathered before they are turned into a string. */
-const FLUSH_AT = 4096;
+/**
+ * Code units gathered before they become a string. They are passed as the
+ * arguments of one `String.fromCharCode` call, and every argument takes a
+ * slot of the XS stack (a few hundred slots on a device), so keep it small.
+ */
+const FLUSH_AT = 64;
 
 /**
  * The pure decoder. It follows the table of well-formed byte sequences
@@ -173,15 +177,19 @@ export interface TextEncoderLike {
   encode(input: string): Uint8Array;
 }
 
+/** A native decoder class, constructed as `new TextDecoder("utf-8", {fatal, ignoreBOM})`. */
+export type TextDecoderClass = new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => TextDecoderLike;
+
 /**
- * A codec over native classes. The decoder is made with `fatal: true` (an
- * invalid sequence throws at once) and `ignoreBOM: true` (a leading U+FEFF is
- * message content, not a byte-order mark).
+ * A codec over native classes, or `undefined` when the platform decoder will
+ * not do. The decoder is made with `fatal: true` (an invalid sequence throws)
+ * and `ignoreBOM: true` (a leading U+FEFF is message content, not a
+ * byte-order mark). It must also throw at the first invalid byte of a stream,
+ * not when the stream ends (§8.1 fails the connection at once); a quick probe
+ * checks that, since not every engine's decoder does it.
  */
-export function nativeTextCodec(
-  Decoder: new (label: string, options: { fatal: boolean; ignoreBOM: boolean }) => TextDecoderLike,
-  Encoder: new () => TextEncoderLike,
-): TextCodec {
+export function nativeTextCodec(Decoder: TextDecoderClass, Encoder: new () => TextEncoderLike): TextCodec | undefined {
+  if (!failsFast(Decoder)) return undefined;
   const encoder = new Encoder();
   return {
     createDecoder(): Utf8Decoder {
@@ -205,6 +213,19 @@ export function nativeTextCodec(
     },
     encode: (text) => encoder.encode(text),
   };
+}
+
+/** Whether a streaming decode rejects a lone 0xFF, and an overlong lead pair, as soon as it sees them. */
+function failsFast(Decoder: TextDecoderClass): boolean {
+  for (const probe of [[0xff], [0xe0, 0x80]]) {
+    try {
+      new Decoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(probe), { stream: true });
+      return false;
+    } catch {
+      // rejected at once, as required
+    }
+  }
+  return true;
 }
 
 let codec: TextCodec = pureTextCodec;
