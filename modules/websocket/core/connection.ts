@@ -334,6 +334,7 @@ export class Connection {
   close(code?: number, reason = ""): void {
     const payload = buildClosePayload(code, reason);
     if (this.#state === ConnectionState.Connecting) {
+      this.#queue.clear(); // an unsent or unanswered handshake is simply dropped
       this.#state = ConnectionState.Closing;
       this.#requestTransportClose();
       return;
