@@ -12,11 +12,11 @@
  */
 export type MaskFunction = (data: Uint8Array, key: Uint8Array, phase: number) => void;
 
-/** Below this many bytes the per-byte loop beats setting up a word view. */
-const WORD_THRESHOLD = 32;
+/** Below this many bytes the per-byte loop beats setting up a word view (measured on XS: from 8 bytes up, words win). */
+const WORD_THRESHOLD = 8;
 
 const keyScratch = new Uint8Array(4);
-const keyWord = new Uint32Array(keyScratch.buffer);
+const keyWord = new Int32Array(keyScratch.buffer);
 
 /** The reference implementation: one byte at a time. */
 export function maskBytewise(data: Uint8Array, key: Uint8Array, phase: number): void {
@@ -25,9 +25,11 @@ export function maskBytewise(data: Uint8Array, key: Uint8Array, phase: number): 
 
 /**
  * Word-wise masking: bytes up to a 4-byte boundary of the underlying buffer,
- * then 32-bit words (four per turn of the loop), then the tail. The key word
- * is built in the platform's byte order through a scratch view, so it is
- * right on any endianness.
+ * then 32-bit words (eight per turn of the loop), then the tail. The words
+ * are signed (`Int32Array`): XS keeps signed 32-bit values as integers but
+ * turns unsigned ones of 2^31 and up into doubles, which costs 10–15%. The
+ * key word is built in the platform's byte order through a scratch view, so
+ * it is right on any endianness.
  */
 export function maskWordwise(data: Uint8Array, key: Uint8Array, phase: number): void {
   const length = data.length;
@@ -48,14 +50,18 @@ export function maskWordwise(data: Uint8Array, key: Uint8Array, phase: number): 
   keyScratch[2] = key[(rotation + 2) & 3]!;
   keyScratch[3] = key[(rotation + 3) & 3]!;
   const m = keyWord[0]!;
-  const view = new Uint32Array(data.buffer, start + i, words);
-  const unrolled = words - (words & 3);
+  const view = new Int32Array(data.buffer, start + i, words);
+  const unrolled = words - (words & 7);
   let w = 0;
-  for (; w < unrolled; w += 4) {
+  for (; w < unrolled; w += 8) {
     view[w]! ^= m;
     view[w + 1]! ^= m;
     view[w + 2]! ^= m;
     view[w + 3]! ^= m;
+    view[w + 4]! ^= m;
+    view[w + 5]! ^= m;
+    view[w + 6]! ^= m;
+    view[w + 7]! ^= m;
   }
   for (; w < words; w++) view[w]! ^= m;
   for (i += words << 2; i < length; i++) data[i]! ^= key[(phase + i) & 3]!;

@@ -43,7 +43,7 @@ export class OutboundQueue {
     const entry = this.#entries[this.#head];
     if (entry === undefined || max <= 0) return undefined;
     const end = Math.min(entry.bytes.length, entry.sent + max);
-    if (entry.key === null) return entry.bytes.subarray(entry.sent, end);
+    if (entry.key === null) return entry.sent === 0 && end === entry.bytes.length ? entry.bytes : entry.bytes.subarray(entry.sent, end);
     const piece = entry.bytes.slice(entry.sent, Math.min(end, entry.sent + MASKED_PIECE));
     applyMask(piece, entry.key, entry.sent & 3);
     return piece;

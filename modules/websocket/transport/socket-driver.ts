@@ -121,7 +121,12 @@ export class SocketDriver implements DeadlineClient {
 
   #flush(): void {
     const socket = this.#socket;
-    if (socket === undefined || this.#closed || !this.#connected) return;
+    if (socket === undefined || this.#closed) return;
+    if (!this.#connected) {
+      // Closing before the transport connected (open timeout, abort): nothing to flush.
+      if (this.#closeAsked) this.#closeSocket();
+      return;
+    }
     const connection = this.connection;
     while (this.#writable > 0) {
       const chunk = connection.peekOutput(this.#writable);
