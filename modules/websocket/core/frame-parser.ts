@@ -108,8 +108,12 @@ export class FrameParser {
     while (pos < end) {
       switch (this.#state) {
         case ParserState.Header:
+          if (this.#scratchLength === 0 && end - pos >= 2) {
+            pos = this.#readWholeHeader(chunk, pos);
+            break;
+          }
           pos = this.#gather(chunk, pos, 2);
-          if (this.#scratchLength === 2) this.#readFirstTwoBytes();
+          if (this.#scratchLength === 2) this.#readFirstTwoBytes(this.#scratch[0]!, this.#scratch[1]!);
           break;
         case ParserState.Length16:
           pos = this.#gather(chunk, pos, 2);
@@ -152,9 +156,40 @@ export class FrameParser {
     return pos;
   }
 
-  #readFirstTwoBytes(): void {
-    const b0 = this.#scratch[0]!;
-    const b1 = this.#scratch[1]!;
+  /**
+   * The fast path: the first two bytes are in the chunk, so read them in
+   * place, and the rest of the header too when it is all there (the common
+   * case), skipping the scratch buffer. Returns the new position.
+   */
+  #readWholeHeader(chunk: Uint8Array, pos: number): number {
+    this.#readFirstTwoBytes(chunk[pos]!, chunk[pos + 1]!);
+    pos += 2;
+    const state = this.#state;
+    const extra = state === ParserState.Length16 ? 2 : state === ParserState.Length64 ? 8 : 0;
+    const keyLength = this.#header.masked ? 4 : 0;
+    if (extra === 0 && keyLength === 0) return pos; // already in Payload (or done, for an empty frame)
+    if (chunk.length - pos < extra + keyLength) return pos; // the slow path gathers the rest
+    if (extra === 2) {
+      this.#setLength((chunk[pos]! << 8) | chunk[pos + 1]!);
+      pos += 2;
+    } else if (extra === 8) {
+      this.#scratch.set(chunk.subarray(pos, pos + 8));
+      this.#readLength64();
+      pos += 8;
+    }
+    if (keyLength === 4) {
+      const key = this.#key;
+      key[0] = chunk[pos]!;
+      key[1] = chunk[pos + 1]!;
+      key[2] = chunk[pos + 2]!;
+      key[3] = chunk[pos + 3]!;
+      this.#startPayload();
+      pos += 4;
+    }
+    return pos;
+  }
+
+  #readFirstTwoBytes(b0: number, b1: number): void {
     const header = this.#header;
     header.fin = (b0 & 0x80) !== 0;
     header.rsv = b0 & 0x70;
