@@ -1,0 +1,183 @@
+/**
+ * The BrowserSocket API (the seed's draft): `new BrowserSocket(factory,
+ * {port, resourcePrefix})` receives every WebSocket connection whose
+ * resource starts with `resourcePrefix` on `port` (shared with other
+ * endpoints through {@link HttpListener}).
+ *
+ * For each connection the factory is called with the request as a
+ * {@link Handshake} and returns a {@link ConnectionHandler}. Its optional
+ * `handshakeResponseLoop(response)` sees the 101 response the server means
+ * to send and returns it (possibly changed: headers added, a
+ * `Sec-WebSocket-Protocol` chosen from the offer, or another status line,
+ * which then goes out as a plain HTTP answer), or `null` to cancel (403).
+ * Before `onopen` the handler gets `send(data)` and `close(code?, reason?)`.
+ * Its `onmessage({data})` gets text as a string and binary as a Uint8Array;
+ * `onerror(error)`; `onclose({code, reason, wasClean})`.
+ */
+import { CloseCode } from "../core/close-code";
+import { ConnectionState } from "../core/connection";
+import { HandshakeError } from "../core/handshake-error";
+import type { HttpHead } from "../core/http-head";
+import Timer from "timer";
+import { reportUnhandled } from "./emitter";
+import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
+import { DEFAULT_BACKLOG } from "./server";
+import type { SocketDriver } from "../transport/socket-driver";
+
+/** An HTTP-like head: request or response. */
+export interface Handshake {
+  firstLine: string;
+  /** Field names as received (responses: as the server writes them). */
+  headers: Record<string, string>;
+  /** Bytes of the body (always empty for a handshake). */
+  body: number[];
+}
+
+/** What the application's factory returns for each connection. */
+export interface ConnectionHandler {
+  handshakeResponseLoop?(interceptedResponse: Handshake): Handshake | null;
+  onopen?: (() => void) | null;
+  onmessage?: ((event: { data: string | Uint8Array }) => void) | null;
+  onerror?: ((error: Error) => void) | null;
+  onclose?: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null;
+  /** Provided by the BrowserSocket. */
+  send?(data: string | Uint8Array): void;
+  /** Provided by the BrowserSocket. */
+  close?(code?: number, reason?: string): void;
+}
+
+/** Makes a handler for one incoming connection. */
+export type ConnectionHandlerFactory = (handshakeRequest: Handshake) => ConnectionHandler;
+
+/** Options of a {@link BrowserSocket}. */
+export interface BrowserSocketOptions {
+  /** Default 80; 0 for an ephemeral port. */
+  port?: number;
+  /** Starts and ends with "/" (default "/"). */
+  resourcePrefix?: string;
+  /** The most connections at once; more get 503 (default 8). */
+  backlog?: number;
+  /** Largest message in bytes (1009 past it). */
+  maxPayload?: number;
+  /** Opening handshake timeout in ms (default 5000). */
+  handshakeTimeout?: number;
+}
+
+const STANDARD = ["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol"];
+
+/** See the module comment. */
+export class BrowserSocket implements Endpoint {
+  readonly resourcePrefix: string;
+  /** Called with an Error when listening fails. */
+  onerror: ((error: unknown) => void) | null = null;
+  readonly prefix: string;
+  readonly #factory: ConnectionHandlerFactory;
+  readonly #options: BrowserSocketOptions;
+  readonly #drivers = new Set<SocketDriver>();
+  #http: HttpListener | undefined;
+  #stopped = false;
+
+  constructor(connectionHandlerFactory: ConnectionHandlerFactory, options: BrowserSocketOptions = {}) {
+    const prefix = options.resourcePrefix ?? "/";
+    if (!prefix.startsWith("/") || !prefix.endsWith("/")) throw new RangeError(`resourcePrefix must start and end with "/": ${JSON.stringify(prefix)}`);
+    this.resourcePrefix = this.prefix = prefix;
+    this.#factory = connectionHandlerFactory;
+    this.#options = options;
+    try {
+      this.#http = HttpListener.acquire(options.port ?? 80, { handshakeTimeout: options.handshakeTimeout ?? 5000 });
+      this.#http.addEndpoint(this);
+    } catch (error) {
+      Timer.set(() => (this.onerror ? this.onerror(error) : reportUnhandled(error)));
+    }
+  }
+
+  /** The port listened on (0 when listening failed). */
+  get port(): number {
+    return this.#http?.port ?? 0;
+  }
+
+  /** Stops listening and closes every connection with 1001. */
+  stop(): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    this.#http?.removeEndpoint(this);
+    for (const driver of [...this.#drivers]) {
+      if (driver.connection.state === ConnectionState.Open) driver.connection.close(CloseCode.GoingAway, "stopped");
+      else driver.terminate();
+    }
+  }
+
+  /** @internal */
+  admit(): boolean {
+    return !this.#stopped && this.#drivers.size < (this.#options.backlog ?? DEFAULT_BACKLOG);
+  }
+
+  /** @internal */
+  adopt(handoff: Handoff): void {
+    let handler: ConnectionHandler | undefined;
+    const limits = this.#options.maxPayload === undefined ? {} : { maxMessageSize: this.#options.maxPayload };
+    const report = (error: Error): void => {
+      if (handler?.onerror) handler.onerror(error);
+    };
+    const driver: SocketDriver = handoff.start({
+      limits,
+      openTimeout: this.#options.handshakeTimeout ?? 5000,
+      handler: {
+        onRequest: (verdict, head) => {
+          if (verdict instanceof HandshakeError) return;
+          const connection = driver.connection;
+          try {
+            handler = this.#factory(toHandshake(head));
+            handler.send = (data) => (typeof data === "string" ? connection.sendText(data) : connection.sendBinary(data));
+            handler.close = (code = CloseCode.Normal, reason = "") => connection.close(code, reason);
+            let response: Handshake | null = {
+              firstLine: "HTTP/1.1 101 Switching Protocols",
+              headers: { Upgrade: "websocket", Connection: "Upgrade" },
+              body: [],
+            };
+            if (typeof handler.handshakeResponseLoop === "function") response = handler.handshakeResponseLoop(response);
+            if (response === null || response === undefined) {
+              connection.reject(new HandshakeError("WS_ERR_REJECTED", "cancelled by handshakeResponseLoop"));
+              return;
+            }
+            const status = /^HTTP\/1\.\d (\d{3})/.exec(response.firstLine);
+            const extra: Array<[string, string]> = [];
+            let protocol = "";
+            for (const [name, value] of Object.entries(response.headers)) {
+              if (name.toLowerCase() === "sec-websocket-protocol") protocol = String(value);
+              else if (!STANDARD.includes(name.toLowerCase())) extra.push([name, String(value)]);
+            }
+            if (status !== null && status[1] !== "101") {
+              connection.respond(Number(status[1]), new Uint8Array(response.body ?? []), extra);
+              return;
+            }
+            connection.accept({ protocol, headers: extra });
+          } catch (error) {
+            if (connection.state === ConnectionState.Connecting) connection.respond(500);
+            report(error instanceof Error ? error : new Error(String(error)));
+          }
+        },
+        onOpen: () => {
+          if (this.#stopped) driver.connection.close(CloseCode.GoingAway);
+          handler?.onopen?.();
+        },
+        onText: (text) => handler?.onmessage?.({ data: text }),
+        onBinary: (data) => handler?.onmessage?.({ data }),
+        onError: (error) => report(error),
+        onClosed: (result) => {
+          this.#drivers.delete(driver);
+          handler?.onclose?.({ code: result.code, reason: result.reason, wasClean: result.wasClean });
+        },
+      },
+    });
+    this.#drivers.add(driver);
+    handoff.resume();
+  }
+}
+
+/** A request head as a {@link Handshake}. */
+export function toHandshake(head: HttpHead): Handshake {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of head.headers) headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
+  return { firstLine: head.firstLine, headers, body: [] };
+}

@@ -1,0 +1,97 @@
+/**
+ * A small portable event emitter (no Node API): `on`, `off`, `once`, `emit`.
+ *
+ * An `error` event with no listener is not swallowed silently and is not
+ * thrown either (a throw from inside a socket callback aborts the device):
+ * it is reported with the SDK's `trace` on the device, `console.error`
+ * where there is one (Node), and `emit` returns false.
+ */
+
+/** A listener: any function of the event's arguments. */
+export type Listener = (...args: any[]) => void;
+
+const ONCE = Symbol("once");
+
+type Wrapped = Listener & { [ONCE]?: Listener };
+
+/** See the module comment. */
+export class Emitter {
+  readonly #listeners = new Map<string, Wrapped[]>();
+
+  /** Adds `listener` for `event`; returns this. */
+  on(event: string, listener: Listener): this {
+    const list = this.#listeners.get(event);
+    if (list === undefined) this.#listeners.set(event, [listener]);
+    else list.push(listener);
+    return this;
+  }
+
+  /** Alias of {@link on}. */
+  addListener(event: string, listener: Listener): this {
+    return this.on(event, listener);
+  }
+
+  /** Adds `listener` for the next `event` only. */
+  once(event: string, listener: Listener): this {
+    const wrapped: Wrapped = (...args: any[]) => {
+      this.off(event, wrapped);
+      listener(...args);
+    };
+    wrapped[ONCE] = listener;
+    return this.on(event, wrapped);
+  }
+
+  /** Removes `listener` (added with `on` or `once`) from `event`. */
+  off(event: string, listener: Listener): this {
+    const list = this.#listeners.get(event);
+    if (list === undefined) return this;
+    const index = list.findIndex((l) => l === listener || l[ONCE] === listener);
+    if (index >= 0) list.splice(index, 1);
+    if (list.length === 0) this.#listeners.delete(event);
+    return this;
+  }
+
+  /** Alias of {@link off}. */
+  removeListener(event: string, listener: Listener): this {
+    return this.off(event, listener);
+  }
+
+  /** Removes every listener of `event`, or of every event. */
+  removeAllListeners(event?: string): this {
+    if (event === undefined) this.#listeners.clear();
+    else this.#listeners.delete(event);
+    return this;
+  }
+
+  /** How many listeners `event` has. */
+  listenerCount(event: string): number {
+    return this.#listeners.get(event)?.length ?? 0;
+  }
+
+  /**
+   * Calls every listener of `event` in order with `args`; returns whether
+   * there was one. An unheard `error` is reported (see the module comment).
+   */
+  emit(event: string, ...args: any[]): boolean {
+    const list = this.#listeners.get(event);
+    if (list === undefined || list.length === 0) {
+      if (event === "error") reportUnhandled(args[0]);
+      return false;
+    }
+    for (const listener of [...list]) listener.apply(this, args);
+    return true;
+  }
+}
+
+interface TraceGlobals {
+  trace?: (text: string) => void;
+  console?: { error(...args: unknown[]): void };
+}
+
+/** Reports an `error` event nobody listens to: `trace` on the device, `console.error` elsewhere. */
+export function reportUnhandled(error: unknown): void {
+  const g = globalThis as TraceGlobals;
+  const text = `unhandled 'error' event: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`;
+  if (typeof g.trace === "function") g.trace(text);
+  else g.console?.error(text.trimEnd());
+}

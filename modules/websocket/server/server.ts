@@ -1,0 +1,322 @@
+/**
+ * A ws-style WebSocket server (the seed's `Server(options)`), on a port that
+ * may be shared with other servers and BrowserSockets (see
+ * {@link HttpListener}), routed by `path` prefix.
+ *
+ * Events of a {@link Server}: `listening`, `connection(conn, request)`,
+ * `close`, `error(err)`. Events of a {@link ServerConnection}:
+ * `message(data, isBinary)` and `data(data)` (text as a string, binary as a
+ * Uint8Array), `ping(payload)`, `pong(payload)`, `close(code, reason)`,
+ * `error(err)`.
+ *
+ * Masking: a server never masks (RFC 6455 §5.1). The `mask` argument of
+ * `send`/`ping`/`pong` must be `false` or absent; `true` throws a
+ * {@link UsageError} with code `WS_ERR_SERVER_MASK` and sends nothing.
+ */
+import { CloseCode } from "../core/close-code";
+import { ConnectionState, type Connection } from "../core/connection";
+import { ProtocolError, UsageError } from "../core/errors";
+import { HandshakeError } from "../core/handshake-error";
+import type { HttpHead } from "../core/http-head";
+import type { SocketDriver } from "../transport/socket-driver";
+import Timer from "timer";
+import { Emitter } from "./emitter";
+import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
+
+/** The most sockets an ESP32 lwIP build has open at once by default. */
+export const DEFAULT_BACKLOG = 8;
+
+/** Options of a {@link Server}. */
+export interface ServerOptions {
+  /** Port to bind to; 0 for an ephemeral one (see {@link Server.port}). Default 80. */
+  port?: number;
+  /** Interface to bind to. Informational: the device (and the simulator) bind all interfaces. */
+  host?: string;
+  /** Alias of `host`. */
+  address?: string;
+  /** The most connections of this server at once; beyond it a new one gets HTTP 503 and is closed. Default 8. */
+  backlog?: number;
+  /** Keep the live connections in {@link Server.clients} (default true). */
+  clientTracking?: boolean;
+  /** The largest message (and frame) accepted, in bytes; more fails the connection with 1009. Default 64 KiB. */
+  maxPayload?: number;
+  /**
+   * Called with the subprotocols the client offers. Return one of them to
+   * accept with it; `undefined`, `""` or `true` to accept without a
+   * subprotocol; `false` (or throw, or return a string the client did not
+   * offer) to refuse with HTTP 403.
+   */
+  acceptHandler?: (protocols: string[]) => string | boolean | undefined | void;
+  /** Route prefix: only requests under it reach this server (default "/", everything). */
+  path?: string;
+  /** Milliseconds a client has to complete the opening handshake (default 5000). */
+  handshakeTimeout?: number;
+  /** Request head limits, in bytes / fields (431 past them). */
+  maxHeadSize?: number;
+  maxLineLength?: number;
+  maxHeaderCount?: number;
+  /** Seconds of receive silence before a keepalive ping; 0 (default) for none. */
+  pingInterval?: number;
+  /** Seconds a keepalive ping may go unanswered before the connection fails; 0 (default) waits forever. */
+  pingTimeout?: number;
+  /** Bytes that may wait to be sent per connection (default 256 KiB). */
+  maxQueuedBytes?: number;
+}
+
+/** What a `connection` listener learns about the opening handshake. */
+export interface ServerRequest {
+  /** The request target: path and query. */
+  url: string;
+  /** Header fields with lower-case names; repeated fields joined with ", ". */
+  headers: Record<string, string>;
+  /** The head as received. */
+  head: HttpHead;
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+}
+
+/** The ws `readyState` values. */
+export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
+
+function checkMask(mask: boolean | undefined): void {
+  if (mask === true) throw new UsageError("WS_ERR_SERVER_MASK", "a server must not mask its frames (RFC 6455 §5.1): pass mask false or omit it");
+}
+
+/** One client of a {@link Server}. See the module comment for its events. */
+export class ServerConnection extends Emitter {
+  readonly #driver: SocketDriver;
+
+  /** @internal made by the server */
+  constructor(driver: SocketDriver) {
+    super();
+    this.#driver = driver;
+  }
+
+  get #connection(): Connection {
+    return this.#driver.connection;
+  }
+
+  /** The subprotocol chosen, "" for none. */
+  get protocol(): string {
+    return this.#connection.protocol;
+  }
+
+  /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
+  get readyState(): number {
+    return this.#connection.state;
+  }
+
+  /** Bytes queued, not yet handed to the socket. */
+  get bufferedAmount(): number {
+    return this.#connection.bufferedAmount;
+  }
+
+  /** Milliseconds of the last keepalive ping's round trip; NaN before one. */
+  get roundTripTime(): number {
+    return this.#connection.roundTripTime;
+  }
+
+  /** Sends a text (string) or binary (Uint8Array) message. `mask` must be false or absent. */
+  send(data: string | Uint8Array | ArrayBuffer, mask?: boolean): void {
+    checkMask(mask);
+    if (typeof data === "string") this.#connection.sendText(data);
+    else this.#connection.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+  }
+
+  /** Sends a ping with up to 125 bytes. `mask` must be false or absent. */
+  ping(data?: string | Uint8Array, mask?: boolean): void {
+    checkMask(mask);
+    this.#connection.ping(data);
+  }
+
+  /** Sends an unsolicited pong with up to 125 bytes. `mask` must be false or absent. */
+  pong(data?: string | Uint8Array, mask?: boolean): void {
+    checkMask(mask);
+    this.#connection.pong(data);
+  }
+
+  /** Starts the closing handshake (default code 1000). */
+  close(code?: number, reason?: string): void {
+    this.#connection.close(code ?? CloseCode.Normal, reason);
+  }
+
+  /** Ends the connection at once, without a closing handshake. */
+  terminate(): void {
+    this.#driver.terminate();
+  }
+}
+
+/** See the module comment. */
+export class Server extends Emitter implements Endpoint {
+  /** The live connections (when `clientTracking` is on). */
+  readonly clients = new Set<ServerConnection>();
+  readonly options: Readonly<ServerOptions>;
+  readonly prefix: string;
+  readonly #all = new Set<ServerConnection>();
+  readonly #backlog: number;
+  #http: HttpListener | undefined;
+  #pending = 0;
+  #closing = false;
+  #closeEmitted = false;
+
+  constructor(options: ServerOptions = {}) {
+    super();
+    this.options = options;
+    this.prefix = options.path ?? "/";
+    this.#backlog = options.backlog ?? DEFAULT_BACKLOG;
+    try {
+      this.#http = HttpListener.acquire(options.port ?? 80, {
+        handshakeTimeout: options.handshakeTimeout ?? 5000,
+        limits: limitsOf(options),
+      });
+      this.#http.addEndpoint(this);
+      Timer.set(() => {
+        if (!this.#closing) this.emit("listening");
+      });
+    } catch (error) {
+      Timer.set(() => this.emit("error", error));
+    }
+  }
+
+  /** The bound port (the real one when constructed with port 0); 0 when not listening. */
+  get port(): number {
+    return this.#http?.port ?? 0;
+  }
+
+  /** ws-style: `{ port, address }`. */
+  address(): { port: number; address: string } {
+    return { port: this.port, address: this.options.host ?? this.options.address ?? "0.0.0.0" };
+  }
+
+  /** @internal {@link Endpoint}: one more connection fits the backlog. */
+  admit(): boolean {
+    return !this.#closing && this.#all.size + this.#pending < this.#backlog;
+  }
+
+  /** @internal {@link Endpoint}: takes over an upgrade request. */
+  adopt(handoff: Handoff): void {
+    const options = this.options;
+    let conn: ServerConnection | undefined;
+    let request: ServerRequest | undefined;
+    this.#pending++;
+    let counted = true;
+    const uncount = (): void => {
+      if (counted) this.#pending--;
+      counted = false;
+    };
+    const driver = handoff.start({
+      limits: limitsOf(options),
+      openTimeout: options.handshakeTimeout ?? 5000,
+      pingInterval: (options.pingInterval ?? 0) * 1000,
+      pingTimeout: (options.pingTimeout ?? 0) * 1000,
+      handler: {
+        onRequest: (verdict, head) => {
+          request = {
+            url: head.firstLine.split(" ")[1] ?? "",
+            headers: headerObject(head),
+            head,
+            remoteAddress: handoff.remoteAddress,
+            remotePort: handoff.remotePort,
+          };
+          if (verdict instanceof HandshakeError) return; // refused by the core with its status
+          const connection = driver.connection;
+          let choice: string | boolean | undefined | void;
+          try {
+            choice = options.acceptHandler?.(verdict.protocols.slice());
+          } catch {
+            choice = false;
+          }
+          if (choice === false || (typeof choice === "string" && choice !== "" && !verdict.protocols.includes(choice))) {
+            connection.reject(new HandshakeError("WS_ERR_REJECTED"));
+            return;
+          }
+          connection.accept(typeof choice === "string" && choice !== "" ? { protocol: choice } : {});
+        },
+        onOpen: () => {
+          uncount();
+          conn = new ServerConnection(driver);
+          this.#all.add(conn);
+          if (options.clientTracking !== false) this.clients.add(conn);
+          if (this.#closing) conn.close(CloseCode.GoingAway);
+          this.emit("connection", conn, request);
+        },
+        onText: (text) => {
+          conn?.emit("message", text, false);
+          conn?.emit("data", text);
+        },
+        onBinary: (data) => {
+          conn?.emit("message", data, true);
+          conn?.emit("data", data);
+        },
+        onPing: (payload) => conn?.emit("ping", payload),
+        onPong: (payload) => conn?.emit("pong", payload),
+        onError: (error) => {
+          if (conn !== undefined) conn.emit("error", error);
+        },
+        onClosed: (result) => {
+          uncount();
+          if (conn === undefined) {
+            this.#maybeClosed();
+            return;
+          }
+          this.#all.delete(conn);
+          this.clients.delete(conn);
+          conn.emit("close", result.code, result.reason);
+          this.#maybeClosed();
+        },
+      },
+    });
+    handoff.resume();
+  }
+
+  /**
+   * Stops listening (the port is freed once no other endpoint uses it),
+   * closes every connection with 1001, and emits `close` once they are all
+   * closed. `callback` is called then too.
+   */
+  close(callback?: () => void): void {
+    if (callback !== undefined) this.once("close", callback);
+    if (this.#closing) {
+      this.#maybeClosed();
+      return;
+    }
+    this.#closing = true;
+    this.#http?.removeEndpoint(this);
+    for (const conn of [...this.#all]) {
+      if (conn.readyState === ConnectionState.Open) conn.close(CloseCode.GoingAway, "server closing");
+      else if (conn.readyState === ConnectionState.Connecting) conn.terminate();
+    }
+    Timer.set(() => this.#maybeClosed());
+  }
+
+  #maybeClosed(): void {
+    if (!this.#closing || this.#closeEmitted || this.#all.size > 0 || this.#pending > 0) return;
+    this.#closeEmitted = true;
+    this.emit("close");
+  }
+}
+
+function limitsOf(options: ServerOptions): Record<string, number> {
+  const limits: Record<string, number> = {};
+  if (options.maxPayload !== undefined) {
+    limits.maxMessageSize = options.maxPayload;
+    limits.maxFrameSize = options.maxPayload;
+  }
+  if (options.maxHeadSize !== undefined) limits.maxHeadSize = options.maxHeadSize;
+  if (options.maxLineLength !== undefined) limits.maxLineLength = options.maxLineLength;
+  if (options.maxHeaderCount !== undefined) limits.maxHeaderCount = options.maxHeaderCount;
+  if (options.maxQueuedBytes !== undefined) limits.maxQueuedBytes = options.maxQueuedBytes;
+  return limits;
+}
+
+/** The head's fields as an object with lower-case names. */
+export function headerObject(head: HttpHead): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of head.headers) {
+    const key = name.toLowerCase();
+    headers[key] = headers[key] === undefined ? value : `${headers[key]}, ${value}`;
+  }
+  return headers;
+}
+
+export { ProtocolError, UsageError };
