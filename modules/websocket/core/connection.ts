@@ -47,6 +47,9 @@ export type { ConnectionHandler, ConnectionOptions, CloseResult } from "./connec
 /** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
 const COALESCE_LIMIT = 1024;
 
+/** How long a {@link Connection.probe} ping may go unanswered when `pingTimeout` is 0 (off). */
+export const DEFAULT_PROBE_TIMEOUT = 10_000;
+
 /** See the module comment. */
 export class Connection {
   readonly role: "client" | "server";
@@ -79,6 +82,8 @@ export class Connection {
   /** When the last keepalive ping went out, until its pong arrives (for the round-trip time). */
   #pendingPingAt = Number.NaN;
   #roundTrip = Number.NaN;
+  /** When an unanswered network-change probe fails the connection; +Infinity when none is outstanding. */
+  #probeDeadline = Number.POSITIVE_INFINITY;
 
   constructor(options: ConnectionOptions) {
     this.role = options.role;
@@ -197,6 +202,7 @@ export class Connection {
     if (this.#state === ConnectionState.Closed || this.#transportClosing || chunk.length === 0) return;
     this.#lastReceivedAt = this.#now();
     this.#pingSentAt = Number.NaN; // any byte proves the peer alive
+    this.#probeDeadline = Number.POSITIVE_INFINITY;
     if (this.#headReader !== undefined) {
       this.#receiveHead(chunk);
       return;
@@ -292,16 +298,18 @@ export class Connection {
     this.#closeReceived = info;
     this.#parser.halt(); // §5.5.1: nothing after a close frame
     this.#handler.onCloseFrame?.(info.code, info.reason);
-    if (!this.#closeSent) {
+    const answer = !this.#closeSent;
+    this.#closeSent = true;
+    this.#state = ConnectionState.Closing;
+    // §7.1.1: a client waits for the server to close the TCP connection, but not forever.
+    if (this.role === "client") this.#deadline = this.#now() + this.#closeTimeout;
+    if (answer) {
       // §5.5.1: answer with a close frame, echoing the status code.
       const code = info.code === CloseCode.NoStatus ? undefined : info.code;
       this.#queueFrame(Opcode.Close, buildClosePayload(code), true, false);
-      this.#closeSent = true;
     }
-    this.#state = ConnectionState.Closing;
-    // §7.1.1: the server closes the TCP connection first; a client waits for it, but not forever.
+    // §7.1.1: the server closes the TCP connection first.
     if (this.role === "server") this.#requestTransportClose();
-    else this.#deadline = this.#now() + this.#closeTimeout;
   }
 
   // ── Output ────────────────────────────────────────────────────────────
@@ -327,6 +335,25 @@ export class Connection {
   }
 
   /**
+   * The network changed (Wi-Fi reconnected, new address): sends one ping now,
+   * whatever `pingInterval` says, and fails the connection with
+   * `WS_ERR_PING_TIMEOUT` (no close frame) unless something arrives within
+   * `pingTimeout`, or {@link DEFAULT_PROBE_TIMEOUT} (10 s) when that is 0.
+   * Its pong sets {@link roundTripTime}. Returns false, sending nothing, when
+   * the connection is not open or has sent its close frame.
+   */
+  probe(now: number = this.#now()): boolean {
+    if (this.#state !== ConnectionState.Open || this.#closeSent) return false;
+    this.#queueFrame(Opcode.Ping, EMPTY, true, false);
+    // A keepalive ping already outstanding keeps its own (earlier) timeout.
+    if (Number.isNaN(this.#pingSentAt)) this.#pingSentAt = now;
+    this.#pendingPingAt = now;
+    const timeout = this.#pingTimeout > 0 ? this.#pingTimeout : DEFAULT_PROBE_TIMEOUT;
+    this.#probeDeadline = Math.min(this.#probeDeadline, now + timeout);
+    return true;
+  }
+
+  /**
    * Starts the closing handshake (§7.1.2). Invalid codes and reasons over
    * 123 bytes are refused with a {@link UsageError}. Before the connection is
    * open it simply ends it; once closing, it does nothing.
@@ -340,10 +367,11 @@ export class Connection {
       return;
     }
     if (this.#state !== ConnectionState.Open) return;
-    this.#queueFrame(Opcode.Close, payload, true, false);
+    // State and deadline first: queueing notifies the host, which reschedules its timer from them.
     this.#closeSent = true;
     this.#state = ConnectionState.Closing;
     this.#deadline = this.#now() + this.#closeTimeout;
+    this.#queueFrame(Opcode.Close, payload, true, false);
   }
 
   /**
@@ -455,21 +483,23 @@ export class Connection {
 
   /** When {@link handleTimeout} should next be called (a clock reading), or +Infinity. */
   nextDeadline(): number {
-    if (this.#state === ConnectionState.Open && this.#pingInterval > 0) {
+    if (this.#state !== ConnectionState.Open) return this.#deadline;
+    const probe = Math.min(this.#deadline, this.#probeDeadline);
+    if (this.#pingInterval > 0) {
       const keepalive = Number.isNaN(this.#pingSentAt)
         ? this.#lastReceivedAt + this.#pingInterval
         : this.#pingTimeout > 0
           ? this.#pingSentAt + this.#pingTimeout
           : Number.POSITIVE_INFINITY;
-      return Math.min(this.#deadline, keepalive);
+      return Math.min(probe, keepalive);
     }
-    return this.#deadline;
+    return probe;
   }
 
   /**
    * Acts on whatever is due at `now`: an open or close timeout, a keepalive
    * ping after `pingInterval` of receive silence, or the failure of a ping
-   * left unanswered for `pingTimeout`.
+   * left unanswered for `pingTimeout` (or a {@link probe} left unanswered).
    */
   handleTimeout(now: number = this.#now()): void {
     if (now >= this.#deadline) {
@@ -477,7 +507,12 @@ export class Connection {
       else if (this.#state === ConnectionState.Closing) this.#requestTransportClose();
       return;
     }
-    if (this.#state !== ConnectionState.Open || this.#pingInterval <= 0) return;
+    if (this.#state !== ConnectionState.Open) return;
+    if (now >= this.#probeDeadline) {
+      this.#fail(new ProtocolError("WS_ERR_PING_TIMEOUT"));
+      return;
+    }
+    if (this.#pingInterval <= 0) return;
     if (!Number.isNaN(this.#pingSentAt)) {
       if (this.#pingTimeout > 0 && now >= this.#pingSentAt + this.#pingTimeout) this.#fail(new ProtocolError("WS_ERR_PING_TIMEOUT"));
     } else if (now >= this.#lastReceivedAt + this.#pingInterval) {

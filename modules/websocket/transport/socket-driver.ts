@@ -102,6 +102,11 @@ export class SocketDriver implements DeadlineClient {
     this.#flush();
   }
 
+  probe(now: number): void {
+    this.connection.probe(now);
+    this.#flush();
+  }
+
   #readable(): void {
     const socket = this.#socket;
     if (socket === undefined || this.#closed) return;
