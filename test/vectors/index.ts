@@ -5,6 +5,8 @@
  */
 import type { VectorCase } from "./harness";
 import { closePayloadCases } from "./close-payload.vectors";
+import { connectionRegressionCases } from "./connection-regressions.vectors";
+import { connectionCases } from "./connection.vectors";
 import { frameParserCases } from "./frame-parser.vectors";
 import { frameSerializerCases } from "./frame-serializer.vectors";
 import { httpHeadCases } from "./http-head.vectors";
@@ -18,4 +20,6 @@ export const allCases: VectorCase[] = [
   ...utf8Cases,
   ...closePayloadCases,
   ...httpHeadCases,
+  ...connectionCases,
+  ...connectionRegressionCases,
 ];

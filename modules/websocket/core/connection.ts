@@ -178,18 +178,34 @@ export class Connection {
    * refusal, or a page) and closes the transport after it.
    */
   respond(status: number, body: Uint8Array = new Uint8Array(0), headers: ReadonlyArray<readonly [string, string]> = []): void {
-    if (this.role !== "server" || this.#state !== ConnectionState.Connecting || this.#headReader !== undefined) {
-      throw new UsageError("WS_ERR_INVALID_STATE", "respond answers a request that has arrived and is not yet answered");
-    }
-    this.#queueBytes(serializeHead(buildHttpResponse(status, body, headers)));
-    this.#queueBytes(body);
+    this.#checkUnanswered("respond");
+    this.#writeResponse(status, body, headers);
     this.#state = ConnectionState.Closing;
     this.#requestTransportClose();
   }
 
-  /** Server: refuses the request with the status and headers its error calls for. */
+  /**
+   * Server: refuses the request with the status and headers its error calls
+   * for, and closes the transport after it. The owner chose this, so no
+   * `onError` follows (a refusal the connection makes itself reports one).
+   */
   reject(error: HandshakeError): void {
-    this.respond(error.status, encodeUtf8(error.message + "\n"), refusalHeaders(error));
+    this.respond(error.status, refusalBody(error), refusalHeaders(error));
+  }
+
+  #checkUnanswered(what: string): void {
+    if (this.role !== "server" || this.#state !== ConnectionState.Connecting || this.#headReader !== undefined) {
+      throw new UsageError("WS_ERR_INVALID_STATE", `${what} answers a request that has arrived and is not yet answered`);
+    }
+  }
+
+  #writeResponse(status: number, body: Uint8Array, headers: ReadonlyArray<readonly [string, string]>): void {
+    this.#queueBytes(serializeHead(buildHttpResponse(status, body, headers)));
+    this.#queueBytes(body);
+  }
+
+  #writeRefusal(error: HandshakeError): void {
+    this.#writeResponse(error.status, refusalBody(error), refusalHeaders(error));
   }
 
   // ── Input ─────────────────────────────────────────────────────────────
@@ -236,8 +252,12 @@ export class Connection {
   }
 
   #onResponse(head: HttpHead, rest: Uint8Array): void {
+    if (this.#request === undefined) {
+      this.#fail(new HandshakeError("WS_ERR_MALFORMED_HTTP", "a response arrived before the request was sent"), head);
+      return;
+    }
     try {
-      this.#handshake = validateServerResponse(head, this.#request!, this.#sha1Required());
+      this.#handshake = validateServerResponse(head, this.#request, this.#sha1Required());
     } catch (error) {
       if (!(error instanceof HandshakeError)) throw error;
       this.#handshakeFailed(error, head);
@@ -265,7 +285,7 @@ export class Connection {
   #handshakeFailed(error: HandshakeError, head?: HttpHead): void {
     if (this.role === "server" && this.#state === ConnectionState.Connecting) {
       this.#headReader = undefined;
-      this.reject(error);
+      this.#writeRefusal(error); // #fail then reports the error and closes the transport after the refusal
     }
     this.#fail(error, head);
   }
@@ -282,8 +302,13 @@ export class Connection {
 
   #onControl(opcode: number, payload: Uint8Array): void {
     if (opcode === Opcode.Ping) {
-      // §5.5.2: answer with a pong carrying the same payload, unless we are closing.
-      if (this.#state === ConnectionState.Open) this.#queueFrame(Opcode.Pong, payload, true, false);
+      // §5.5.2: answer with a pong carrying the same payload, unless we are closing. A peer that
+      // pings and never reads must not grow the queue past its limit: §5.5.3 allows answering
+      // only some pings, so a pong that does not fit is dropped.
+      const pongSize = frameHeaderLength(payload.length, this.role === "client") + payload.length;
+      if (this.#state === ConnectionState.Open && this.#queue.queuedBytes + pongSize <= this.limits.maxQueuedBytes) {
+        this.#queueFrame(Opcode.Pong, payload, true, false);
+      }
       this.#handler.onPing?.(payload);
     } else if (opcode === Opcode.Pong) {
       if (!Number.isNaN(this.#pendingPingAt)) this.#roundTrip = this.#now() - this.#pendingPingAt;
@@ -497,6 +522,29 @@ export class Connection {
   }
 
   /**
+   * From when the waiting keepalive ping may go early, at a wake the host
+   * makes anyway (half a `pingInterval` of receive silence); +Infinity when
+   * no keepalive ping is waiting. See {@link keepaliveNow}.
+   */
+  keepaliveWindowStart(): number {
+    if (this.#state !== ConnectionState.Open || this.#pingInterval <= 0 || !Number.isNaN(this.#pingSentAt) || this.#closeSent) return Number.POSITIVE_INFINITY;
+    return this.#lastReceivedAt + this.#pingInterval / 2;
+  }
+
+  /**
+   * Sends the waiting keepalive ping now, early, as {@link handleTimeout}
+   * would at its time (same timeout, same round-trip time), so that the
+   * pings of a host's connections fall into one wake. Returns false, sending
+   * nothing, before {@link keepaliveWindowStart}.
+   */
+  keepaliveNow(now: number = this.#now()): boolean {
+    if (now < this.keepaliveWindowStart()) return false;
+    this.#queueFrame(Opcode.Ping, EMPTY, true, false);
+    this.#pingSentAt = this.#pendingPingAt = now;
+    return true;
+  }
+
+  /**
    * Acts on whatever is due at `now`: an open or close timeout, a keepalive
    * ping after `pingInterval` of receive silence, or the failure of a ping
    * left unanswered for `pingTimeout` (or a {@link probe} left unanswered).
@@ -528,6 +576,10 @@ export class Connection {
 }
 
 const EMPTY = new Uint8Array(0);
+
+function refusalBody(error: HandshakeError): Uint8Array {
+  return encodeUtf8(error.message + "\n");
+}
 
 function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   const out = new Uint8Array(a.length + b.length);

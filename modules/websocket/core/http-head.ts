@@ -90,9 +90,7 @@ export class HttpHeadReader {
   }
 
   #parse(): HttpHead {
-    let text = "";
-    const buffer = this.#buffer;
-    for (let i = 0; i < this.#length; i++) text += String.fromCharCode(buffer[i]!);
+    const text = latin1(this.#buffer.subarray(0, this.#length));
     this.#buffer = new Uint8Array(0);
     const lines = text.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
     const start = lines.findIndex((line) => line !== "");
@@ -110,6 +108,13 @@ export class HttpHeadReader {
     }
     return { firstLine, headers };
   }
+}
+
+/** Bytes as Latin-1 text, 64 characters per `fromCharCode` call (each argument is a slot of the XS stack). */
+function latin1(bytes: Uint8Array): string {
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 64) text += String.fromCharCode.apply(null, Array.from(bytes.subarray(i, i + 64)));
+  return text;
 }
 
 /** All values of a header field, joined with ", " (RFC 9110 §5.3); `undefined` when absent. */

@@ -15,8 +15,14 @@ export type MaskFunction = (data: Uint8Array, key: Uint8Array, phase: number) =>
 /** Below this many bytes the per-byte loop beats setting up a word view (measured on XS: from 8 bytes up, words win). */
 const WORD_THRESHOLD = 8;
 
-const keyScratch = new Uint8Array(4);
-const keyWord = new Int32Array(keyScratch.buffer);
+/**
+ * The key word's scratch bytes, made on first use rather than at module load:
+ * on the device a preloaded module's typed arrays are read-only (the XS
+ * linker puts them in flash), so a scratch buffer made while preloading
+ * could not be written.
+ */
+let keyScratch: Uint8Array | undefined;
+let keyWord: Int32Array | undefined;
 
 /** The reference implementation: one byte at a time. */
 export function maskBytewise(data: Uint8Array, key: Uint8Array, phase: number): void {
@@ -45,11 +51,15 @@ export function maskWordwise(data: Uint8Array, key: Uint8Array, phase: number): 
   }
   const words = (length - i) >>> 2;
   const rotation = phase + i;
+  if (keyScratch === undefined) {
+    keyScratch = new Uint8Array(4);
+    keyWord = new Int32Array(keyScratch.buffer);
+  }
   keyScratch[0] = key[rotation & 3]!;
   keyScratch[1] = key[(rotation + 1) & 3]!;
   keyScratch[2] = key[(rotation + 2) & 3]!;
   keyScratch[3] = key[(rotation + 3) & 3]!;
-  const m = keyWord[0]!;
+  const m = keyWord![0]!;
   const view = new Int32Array(data.buffer, start + i, words);
   const unrolled = words - (words & 7);
   let w = 0;

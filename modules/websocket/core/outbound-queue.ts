@@ -41,7 +41,8 @@ export class OutboundQueue {
    */
   peek(max = Number.MAX_SAFE_INTEGER): Uint8Array | undefined {
     const entry = this.#entries[this.#head];
-    if (entry === undefined || max <= 0) return undefined;
+    if (entry === undefined || !(max >= 1)) return undefined; // also refuses NaN
+    max = Math.floor(max);
     const end = Math.min(entry.bytes.length, entry.sent + max);
     if (entry.key === null) return entry.sent === 0 && end === entry.bytes.length ? entry.bytes : entry.bytes.subarray(entry.sent, end);
     const piece = entry.bytes.slice(entry.sent, Math.min(end, entry.sent + MASKED_PIECE));

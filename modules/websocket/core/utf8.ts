@@ -120,45 +120,40 @@ export class PureUtf8Decoder implements Utf8Decoder {
   }
 }
 
-/** Encodes a string as UTF-8; lone surrogates become U+FFFD, as `TextEncoder` does. */
+/**
+ * Encodes a string as UTF-8; lone surrogates become U+FFFD, as `TextEncoder`
+ * does. It walks the string by code point (`for…of`), never by index: XS keeps
+ * strings as UTF-8, where `charCodeAt(i)` costs O(i) and an indexed loop is
+ * quadratic (measured: 2.9 s against 33 ms for 64 KiB).
+ */
 export function pureEncodeUtf8(text: string): Uint8Array {
   let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) length += 1;
-    else if (unit < 0x800) length += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-      length += 4;
-      i++;
-    } else length += 3;
+  for (const character of text) {
+    const c = character.codePointAt(0)!;
+    length += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
   }
   const out = new Uint8Array(length);
   let o = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
+  for (const character of text) {
+    let c = character.codePointAt(0)!;
     if (c < 0x80) {
       out[o++] = c;
     } else if (c < 0x800) {
       out[o++] = 0xc0 | (c >> 6);
       out[o++] = 0x80 | (c & 0x3f);
-    } else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(text.charCodeAt(i + 1))) {
-      c = 0x10000 + ((c - 0xd800) << 10) + (text.charCodeAt(++i) - 0xdc00);
-      out[o++] = 0xf0 | (c >> 18);
-      out[o++] = 0x80 | ((c >> 12) & 0x3f);
+    } else if (c < 0x10000) {
+      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate
+      out[o++] = 0xe0 | (c >> 12);
       out[o++] = 0x80 | ((c >> 6) & 0x3f);
       out[o++] = 0x80 | (c & 0x3f);
     } else {
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-      out[o++] = 0xe0 | (c >> 12);
+      out[o++] = 0xf0 | (c >> 18);
+      out[o++] = 0x80 | ((c >> 12) & 0x3f);
       out[o++] = 0x80 | ((c >> 6) & 0x3f);
       out[o++] = 0x80 | (c & 0x3f);
     }
   }
   return out;
-}
-
-function isLowSurrogate(unit: number): boolean {
-  return unit >= 0xdc00 && unit <= 0xdfff;
 }
 
 /** The codec built from the pure functions above. */
