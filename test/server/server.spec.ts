@@ -329,6 +329,23 @@ describe("server: BrowserSocket", function () {
     assert.ok(raw instanceof Error, "port freed");
   });
 
+  it("accepts a ConnectionHandler class, constructed with new and the request (the seed's constructor form)", async () => {
+    class Echo implements ConnectionHandler {
+      readonly resource: string;
+      send?: (data: string | Uint8Array) => void;
+      constructor(request: Handshake) {
+        this.resource = request.firstLine.split(" ")[1]!;
+      }
+      onmessage(event: { data: string | Uint8Array }): void {
+        this.send!(`${this.resource} ${String(event.data)}`);
+      }
+    }
+    const bs = new BrowserSocket(Echo, { port: 0, resourcePrefix: "/cls/" });
+    sockets.push(bs);
+    const result = await runWsClient(`ws://127.0.0.1:${bs.port}/cls/a`, [text("x")]);
+    assert.deepEqual(result.replies, [text("/cls/a x")]);
+  });
+
   it("rejects a resourcePrefix that does not start and end with /", () => {
     assert.throws(() => new BrowserSocket(() => ({}), { port: 0, resourcePrefix: "/x" }), RangeError);
   });

@@ -47,7 +47,14 @@ export interface ConnectionHandler {
 }
 
 /** Makes a handler for one incoming connection. */
-export type ConnectionHandlerFactory = (handshakeRequest: Handshake) => ConnectionHandler;
+/**
+ * Makes the handler of one connection. The seed calls `ConnectionHandler` a
+ * constructor: a class or a plain `function` is called with `new`; an arrow
+ * function (no `prototype`) is called as a factory.
+ */
+export type ConnectionHandlerFactory =
+  | ((handshakeRequest: Handshake) => ConnectionHandler)
+  | (new (handshakeRequest: Handshake) => ConnectionHandler);
 
 /** Options of a {@link BrowserSocket}. */
 export interface BrowserSocketOptions {
@@ -55,7 +62,7 @@ export interface BrowserSocketOptions {
   port?: number;
   /** Starts and ends with "/" (default "/"). */
   resourcePrefix?: string;
-  /** The most connections at once; more get 503 (default 8). */
+  /** The most connections at once; more get 503 (default 6, {@link DEFAULT_BACKLOG}). */
   backlog?: number;
   /** Largest message in bytes (1009 past it). */
   maxPayload?: number;
@@ -127,7 +134,7 @@ export class BrowserSocket implements Endpoint {
           if (verdict instanceof HandshakeError) return;
           const connection = driver.connection;
           try {
-            handler = this.#factory(toHandshake(head));
+            handler = makeHandler(this.#factory, toHandshake(head));
             handler.send = (data) => (typeof data === "string" ? connection.sendText(data) : connection.sendBinary(data));
             handler.close = (code = CloseCode.Normal, reason = "") => connection.close(code, reason);
             let response: Handshake | null = {
@@ -180,4 +187,9 @@ export function toHandshake(head: HttpHead): Handshake {
   const headers: Record<string, string> = {};
   for (const [name, value] of head.headers) headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
   return { firstLine: head.firstLine, headers, body: [] };
+}
+
+function makeHandler(factory: ConnectionHandlerFactory, request: Handshake): ConnectionHandler {
+  if (factory.prototype === undefined) return (factory as (request: Handshake) => ConnectionHandler)(request);
+  return new (factory as new (request: Handshake) => ConnectionHandler)(request);
 }
