@@ -4,7 +4,10 @@
  * Each connection says when it next needs attention (`nextDeadline()`); the
  * scheduler keeps a single SDK timer armed for the earliest of them, re-armed
  * with `Timer.schedule` rather than made anew. When it fires, every deadline
- * that falls within `slack` of now is handled in that one wake. When no
+ * that falls within `slack` of now is handled in that one wake, and (with
+ * `coalesce`) clients that may act early do so (a keepalive ping after half
+ * its interval of silence goes out with the others), so the deadlines of
+ * connections opened at different times converge on one wake. When no
  * connection has a deadline, the timer is unscheduled and nothing wakes.
  */
 import Timer from "timer";
@@ -18,14 +21,34 @@ export interface DeadlineClient {
   nextDeadline(): number;
   /** Called at (or up to `slack` before) the deadline, with the time to act as of. */
   onDeadline(now: number): void;
+  /** The network changed: ping the peer now and fail unless it answers in time (see `Connection.probe`). */
+  probe?(now: number): void;
+  /** From when the client may act early, at a wake made for another client (a keepalive ping); +Infinity for never. */
+  earlyFrom?(): number;
+  /** Act early (see `earlyFrom`). */
+  onEarly?(now: number): void;
+}
+
+/** The part of the SDK's `Timer` the scheduler uses (injectable, so a simulated clock can drive it). */
+export interface TimerApi<Id> {
+  set(callback: () => void, interval: number, repeat: number): Id;
+  schedule(id: Id, interval?: number, repeat?: number): void;
 }
 
 /** Options of a {@link DeadlineScheduler}. */
 export interface DeadlineSchedulerOptions {
+  /** The timer (default: the SDK's `timer` module). */
+  timer?: TimerApi<unknown>;
   /** The clock, in milliseconds (default `Date.now`). */
   now?: () => number;
   /** Deadlines this close to the wake are handled in it (default 250 ms). */
   slack?: number;
+  /**
+   * At each wake, let clients act early from their `earlyFrom()` (keepalive
+   * pings go out with those due, so connections opened at different times
+   * converge on one wake per interval). Default true.
+   */
+  coalesce?: boolean;
 }
 
 /** See the module comment. */
@@ -33,7 +56,9 @@ export class DeadlineScheduler {
   readonly #clients = new Set<DeadlineClient>();
   readonly #now: () => number;
   readonly #slack: number;
-  #timer: ReturnType<typeof Timer.set> | undefined;
+  readonly #coalesce: boolean;
+  readonly #timerApi: TimerApi<unknown>;
+  #timer: unknown;
   /** The clock reading the timer is armed for, or +Infinity when unscheduled. */
   #armedFor = Number.POSITIVE_INFINITY;
   #wakes = 0;
@@ -41,6 +66,8 @@ export class DeadlineScheduler {
   constructor(options: DeadlineSchedulerOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#slack = options.slack ?? 250;
+    this.#coalesce = options.coalesce ?? true;
+    this.#timerApi = options.timer ?? (Timer as unknown as TimerApi<unknown>);
   }
 
   /** How many times the timer has fired (for the power benchmark). */
@@ -66,18 +93,35 @@ export class DeadlineScheduler {
   }
 
   /**
-   * Re-arms the timer if some deadline is now earlier than the one it is
-   * armed for. Cheap enough to call after every event: a deadline that moved
-   * later (data arrived, postponing a ping) costs nothing until the wake,
-   * which then finds nothing due and re-arms for the new time.
+   * The network changed (Wi-Fi reconnected, the address changed): every
+   * client that can probe sends one ping now, and the one timer is re-armed
+   * for the probes' timeouts (all due together, so one wake covers them).
+   * Returns how many clients were asked.
+   */
+  probeAll(): number {
+    const now = this.#now();
+    let probed = 0;
+    for (const client of [...this.#clients]) {
+      if (client.probe === undefined) continue;
+      client.probe(now);
+      probed++;
+    }
+    this.update();
+    return probed;
+  }
+
+  /**
+   * Re-arms the timer for the earliest deadline: at once if it is earlier
+   * than the one the timer is armed for, and also if it moved later by more
+   * than `slack` (data arrived, postponing a ping; a pong cleared a ping's
+   * timeout) — a `Timer.schedule` made while already awake is cheap, a wake
+   * that finds nothing due is not. Unschedules when nothing is due.
    */
   update(): void {
     const earliest = this.#earliest();
-    if (earliest === Number.POSITIVE_INFINITY) {
-      if (this.#armedFor !== Number.POSITIVE_INFINITY && this.#clients.size === 0) this.#disarm();
-      return;
-    }
-    if (earliest < this.#armedFor) this.#arm(earliest);
+    if (earliest === this.#armedFor) return;
+    if (earliest === Number.POSITIVE_INFINITY) this.#disarm();
+    else if (earliest < this.#armedFor || earliest > this.#armedFor + this.#slack) this.#arm(earliest);
   }
 
   #earliest(): number {
@@ -90,13 +134,13 @@ export class DeadlineScheduler {
     const delay = Math.max(0, at - this.#now());
     // Always with a repeat interval: the SDK clears a timer whose repeat is 0
     // once its callback returns, and this one lives on, re-armed or unscheduled.
-    if (this.#timer === undefined) this.#timer = Timer.set(() => this.#fire(), delay, KEEP_ALIVE_REPEAT);
-    else Timer.schedule(this.#timer, delay, KEEP_ALIVE_REPEAT);
+    if (this.#timer === undefined) this.#timer = this.#timerApi.set(() => this.#fire(), delay, KEEP_ALIVE_REPEAT);
+    else this.#timerApi.schedule(this.#timer, delay, KEEP_ALIVE_REPEAT);
     this.#armedFor = at;
   }
 
   #disarm(): void {
-    if (this.#timer !== undefined) Timer.schedule(this.#timer);
+    if (this.#timer !== undefined) this.#timerApi.schedule(this.#timer);
     this.#armedFor = Number.POSITIVE_INFINITY;
   }
 
@@ -107,6 +151,7 @@ export class DeadlineScheduler {
     for (const client of [...this.#clients]) {
       const deadline = client.nextDeadline();
       if (deadline <= now + this.#slack) client.onDeadline(Math.max(now, deadline));
+      else if (this.#coalesce && client.earlyFrom !== undefined && client.earlyFrom() <= now) client.onEarly?.(now);
     }
     const earliest = this.#earliest();
     if (earliest === Number.POSITIVE_INFINITY) this.#disarm();

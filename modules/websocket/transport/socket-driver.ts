@@ -107,6 +107,15 @@ export class SocketDriver implements DeadlineClient {
     this.#flush();
   }
 
+  earlyFrom(): number {
+    return this.connection.keepaliveWindowStart();
+  }
+
+  onEarly(now: number): void {
+    this.connection.keepaliveNow(now);
+    this.#flush();
+  }
+
   #readable(): void {
     const socket = this.#socket;
     if (socket === undefined || this.#closed) return;
