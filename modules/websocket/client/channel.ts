@@ -18,116 +18,24 @@
  * for wss:) by a {@link SocketDriver}; host names are resolved with
  * `embedded:network/dns/resolver/udp`. No Node API is used.
  */
-import TCP from "embedded:io/socket/tcp";
-import TLSSocket from "embedded:io/socket/tcp/tls";
-import Resolver from "embedded:network/dns/resolver/udp";
 import Timer from "timer";
 import { buildClosePayload } from "../core/close-payload";
 import { ConnectionState, type CloseResult, type ConnectionHandler } from "../core/connection";
-import { ProtocolError } from "../core/errors";
+import type { ProtocolError } from "../core/errors";
 import { HandshakeError } from "../core/handshake-error";
-import type { Limits } from "../core/limits";
 import { now, random, sha1, sharedScheduler } from "../transport/platform";
 import { SocketDriver } from "../transport/socket-driver";
-import { ChannelError, ChannelStatus, type ChannelStatusDetails } from "./channel-status";
-import { isIPv4, parseWsUri, resolveLocation, type WsUri } from "./ws-uri";
+import { redirectTarget, statusOfEndedAttempt } from "./attempt-outcome";
+import { BinaryStream } from "./binary-stream";
+import { extraHeaderFields, seconds, subprotocolList } from "./channel-settings";
+import { ChannelError, ChannelStatus } from "./channel-status";
+import type { BinarySource, ChannelOptions, DnsConfig, NotificationCallbacks, SecurityInfo, WebSocketListener } from "./channel-types";
+import { AddressLookup, openSocket, securityInfoOf, type AttemptSocket } from "./dial";
+import { parseWsUri, type WsUri } from "./ws-uri";
 
 export { ChannelError, ChannelStatus } from "./channel-status";
 export type { ChannelStatusCode, ChannelStatusDetails } from "./channel-status";
-
-/**
- * The listener (nsIWebSocketListener, seed 003). Every method is optional and
- * gets the `context` given to `asyncOpen`.
- */
-export interface WebSocketListener {
-  /** The connection is open; called before any other method. Not called when it never opens. */
-  onStart?(context: unknown): void;
-  /** The end, exactly once and last: `status` is NS_OK or names the cause. */
-  onStop?(context: unknown, status: ChannelStatus): void;
-  /** A text message. */
-  onMessageAvailable?(context: unknown, message: string): void;
-  /** A binary message (the view may be kept). */
-  onBinaryMessageAvailable?(context: unknown, message: Uint8Array): void;
-  /** `size` bytes (frames, as on the wire) were placed in the socket's send buffer. */
-  onAcknowledge?(context: unknown, size: number): void;
-  /** The server's close frame arrived (1005 when it had no code); no more messages follow. */
-  onServerClose?(context: unknown, code: number, reason: string): void;
-}
-
-/**
- * The device meaning of `notificationCallbacks` (Gecko: authorization and
- * similar prompts): a hook asked, before each connection attempt (the first
- * and every redirect), for extra header fields of the opening handshake
- * request, e.g. `Authorization` or `Cookie`.
- */
-export interface NotificationCallbacks {
-  /** Extra request header fields for a connection to `uri`, as pairs or as a record. */
-  headers?(uri: string): ReadonlyArray<readonly [string, string]> | Readonly<Record<string, string>>;
-}
-
-/** How to reach a DNS server: the options of the SDK's `embedded:network/dns/resolver/udp`. */
-export interface DnsConfig {
-  /** DNS server IPv4 addresses. */
-  servers: readonly string[];
-  /** The UDP socket class, `{io: UDP}` from `embedded:io/socket/udp`. */
-  socket: { readonly io: new (options: never) => object };
-}
-
-/** Device options of a channel (times in seconds, fractions allowed, like `pingInterval`). */
-export interface ChannelOptions {
-  /** Redirects (301/302/303/307/308) followed at most (default 10; 0: none). */
-  maxRedirects?: number;
-  /** Seconds from the start of each connection to the end of its opening handshake (default 30; 0: no limit). */
-  openTimeout?: number;
-  /** Seconds to wait for the closing handshake to finish (default 5). */
-  closeTimeout?: number;
-  /** wss: one extra trusted CA certificate, DER. */
-  ca?: ArrayBuffer | ArrayBufferView;
-  /** wss: the name to send (SNI) and verify; default: the URI's host. */
-  serverName?: string;
-  /** wss: accept any certificate and name. Testing only. */
-  insecure?: boolean;
-  /** The connection's limits (message, frame, head sizes, send queue). */
-  limits?: Partial<Limits>;
-  /** How to resolve host names; default: {@link WebSocketChannel.dns}. IPv4 literals and "localhost" need none. */
-  dns?: DnsConfig;
-  /** Fragment size of `sendBinaryStream`, in bytes (default 16384). */
-  streamFragmentSize?: number;
-}
-
-/**
- * A source of bytes for `sendBinaryStream`: a reader whose `read(max)` returns
- * up to `max` bytes or `undefined` at the end, or an iterator or iterable of
- * chunks. Chunks are copied as they are framed, so a reader may reuse its buffer.
- */
-export type BinarySource =
-  | { read(max: number): Uint8Array | ArrayBuffer | undefined }
-  | Iterator<Uint8Array | ArrayBuffer>
-  | Iterable<Uint8Array | ArrayBuffer>;
-
-/** What `securityInfo` holds for a wss: connection. */
-export interface SecurityInfo {
-  /** The name sent (SNI) and verified. */
-  serverName: string;
-  /** False when `insecure` turned verification off. */
-  verified: boolean;
-  /** TLS version, e.g. "TLSv1.2" (undefined where the socket does not report it, as on the device). */
-  protocol: string | undefined;
-  /** Cipher suite name. */
-  cipher: string | undefined;
-  /** Peer certificate subject, e.g. "CN=localhost". */
-  peerSubject: string | undefined;
-}
-
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const EMPTY = new Uint8Array(0);
-
-interface Stream {
-  /** The next fragment-sized piece, or undefined at the end. */
-  pull(): Uint8Array | undefined;
-  /** A piece read ahead (to know whether the one before it is the last). */
-  held: Uint8Array | undefined;
-}
+export type { BinarySource, ChannelOptions, DnsConfig, NotificationCallbacks, SecurityInfo, WebSocketListener } from "./channel-types";
 
 /** See the module comment. */
 export class WebSocketChannel {
@@ -160,9 +68,9 @@ export class WebSocketChannel {
   #original: WsUri | undefined;
   #uri: WsUri | undefined;
   #redirects = 0;
-  #resolver: Resolver | undefined;
+  readonly #lookup = new AddressLookup();
   #driver: SocketDriver | undefined;
-  #socket: TCP | TLSSocket | undefined;
+  #socket: AttemptSocket | undefined;
   /** Per attempt: the transport connected (TCP) or finished its handshake (TLS). */
   #transportOpen = false;
   #failure: ProtocolError | HandshakeError | undefined;
@@ -170,7 +78,7 @@ export class WebSocketChannel {
   #protocol = "";
   #extensions = "";
   #securityInfo: SecurityInfo | null = null;
-  #stream: Stream | undefined;
+  #stream: BinaryStream | undefined;
   #pumpQueued = false;
 
   constructor(options: ChannelOptions = {}) {
@@ -206,10 +114,7 @@ export class WebSocketChannel {
 
   set protocol(value: string) {
     this.#notOpened("protocol");
-    const list = value.split(",").map((name) => name.trim()).filter((name) => name !== "");
-    for (const name of list) if (!TOKEN.test(name)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid subprotocol name ${JSON.stringify(name)}`);
-    if (new Set(list).size !== list.length) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", "duplicate subprotocol names");
-    this.#requested = list;
+    this.#requested = subprotocolList(value);
   }
 
   /** The server's `Sec-WebSocket-Extensions` value, "" for none. */
@@ -290,7 +195,7 @@ export class WebSocketChannel {
    */
   sendBinaryStream(source: BinarySource, length?: number): void {
     this.#dataConnection();
-    this.#stream = { pull: pieces(source, this.#fragmentSize, length), held: undefined };
+    this.#stream = new BinaryStream(source, this.#fragmentSize, length);
     this.#pump();
   }
 
@@ -313,9 +218,8 @@ export class WebSocketChannel {
       if (this.#aborted) return;
       this.#aborted = true;
       if (this.#driver !== undefined) this.#driver.connection.close();
-      else if (this.#resolver !== undefined) {
-        this.#resolver.close();
-        this.#resolver = undefined;
+      else if (this.#lookup.pending) {
+        this.#lookup.cancel();
         Timer.set(() => this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" })));
       }
       // else: #connect is pending and will see #aborted.
@@ -332,38 +236,10 @@ export class WebSocketChannel {
 
   #connect(target: WsUri): void {
     if (this.#stopped) return;
-    if (this.#aborted) {
-      this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
-      return;
-    }
+    if (this.#aborted) return this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
     this.#uri = target;
-    if (isIPv4(target.host)) return this.#dial(target, target.host);
-    if (target.host === "localhost") return this.#dial(target, "127.0.0.1");
-    const dns = this.#options.dns ?? WebSocketChannel.dns;
-    const unknown = (message: string) => this.#stop(new ChannelStatus("NS_ERROR_UNKNOWN_HOST", { message }));
-    if (dns === undefined) return unknown(`cannot resolve ${target.host}: no DNS configured (WebSocketChannel.dns or the dns option)`);
-    try {
-      const resolver = new Resolver({ servers: dns.servers, socket: dns.socket });
-      this.#resolver = resolver;
-      resolver.resolve({
-        host: target.host,
-        onResolved: (_host, address) => {
-          if (this.#resolver !== resolver) return;
-          this.#resolver = undefined;
-          resolver.close();
-          this.#dial(target, address);
-        },
-        onError: () => {
-          if (this.#resolver !== resolver) return;
-          this.#resolver = undefined;
-          resolver.close();
-          unknown(`could not resolve ${target.host}`);
-        },
-      });
-    } catch (error) {
-      this.#resolver = undefined;
-      unknown(`could not resolve ${target.host}: ${messageOf(error)}`);
-    }
+    const unknownHost = (message: string) => this.#stop(new ChannelStatus("NS_ERROR_UNKNOWN_HOST", { message }));
+    this.#lookup.find(target.host, this.#options.dns ?? WebSocketChannel.dns, (address) => this.#dial(target, address), unknownHost);
   }
 
   #dial(target: WsUri, address: string): void {
@@ -373,7 +249,7 @@ export class WebSocketChannel {
     this.#failure = undefined;
     this.#setupError = undefined;
     const handler: ConnectionHandler = {
-      onOpen: () => this.#opened_(driver),
+      onOpen: () => this.#handshakeCompleted(driver),
       onText: (text) => {
         if (this.#delivering(driver)) this.#listener?.onMessageAvailable?.(this.#context, text);
       },
@@ -395,14 +271,11 @@ export class WebSocketChannel {
       role: "client",
       handler,
       limits: this.#options.limits,
-      random,
-      sha1,
-      now,
       openTimeout: this.#openTimeout,
       closeTimeout: this.#closeTimeout,
       pingInterval: this.#pingInterval * 1000,
       pingTimeout: this.#pingTimeout * 1000,
-      scheduler: sharedScheduler(),
+      random, sha1, now, scheduler: sharedScheduler(), // the host's platform
       onTransportOpen: () => {
         if (driver === this.#driver) this.#transportOpen = true;
       },
@@ -417,35 +290,9 @@ export class WebSocketChannel {
         resource: target.resource,
         origin: this.#origin === "" ? undefined : this.#origin,
         protocols: this.#requested,
-        headers: this.#extraHeaders(target),
+        headers: extraHeaderFields(this.notificationCallbacks?.headers?.(target.href)),
       });
-      const callbacks = driver.callbacks;
-      let socket: TCP | TLSSocket;
-      if (target.secure) {
-        const serverName = this.#options.serverName ?? target.host;
-        const secure: { serverName: string; verify: boolean; certificate?: ArrayBuffer | ArrayBufferView } = { serverName, verify: this.#options.insecure !== true };
-        if (this.#options.ca !== undefined) secure.certificate = this.#options.ca;
-        socket = new TLSSocket({
-          address,
-          port: target.port,
-          host: serverName,
-          TCP: { io: TCP },
-          secure,
-          nodelay: true,
-          onReadable: (count) => callbacks.onReadable(count),
-          onWritable: (count) => callbacks.onWritable(count),
-          onError: () => callbacks.onError(),
-        });
-      } else {
-        socket = new TCP({
-          address,
-          port: target.port,
-          nodelay: true,
-          onReadable: (count) => callbacks.onReadable(count),
-          onWritable: (count) => callbacks.onWritable(count),
-          onError: () => callbacks.onError(),
-        });
-      }
+      const socket = openSocket(target, address, this.#options, driver.callbacks);
       this.#socket = socket;
       driver.attach(socket);
     } catch (error) {
@@ -454,32 +301,12 @@ export class WebSocketChannel {
     }
   }
 
-  #extraHeaders(target: WsUri): Array<[string, string]> {
-    const given = this.notificationCallbacks?.headers?.(target.href);
-    if (given === undefined) return [];
-    const pairs: Array<[string, string]> = isPairList(given) ? given.map(([name, value]) => [name, value]) : Object.entries(given);
-    for (const [name, value] of pairs) {
-      if (!TOKEN.test(name)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid header name ${JSON.stringify(name)}`);
-      if (/[\r\n\0]/.test(value)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid value of header ${name}`);
-    }
-    return pairs;
-  }
-
-  #opened_(driver: SocketDriver): void {
+  #handshakeCompleted(driver: SocketDriver): void {
     if (driver !== this.#driver || this.#stopped) return;
     const connection = driver.connection;
     this.#protocol = connection.protocol;
     this.#extensions = connection.extensions;
-    if (this.#uri!.secure) {
-      const info = (this.#socket as TLSSocket | undefined)?.tlsInfo;
-      this.#securityInfo = {
-        serverName: this.#options.serverName ?? this.#uri!.host,
-        verified: this.#options.insecure !== true,
-        protocol: info?.protocol,
-        cipher: info?.cipher,
-        peerSubject: info?.peerSubject,
-      };
-    }
+    if (this.#uri!.secure) this.#securityInfo = securityInfoOf(this.#uri!, this.#socket, this.#options);
     this.#started = true;
     this.#listener?.onStart?.(this.#context);
     if (this.#aborted) {
@@ -515,62 +342,25 @@ export class WebSocketChannel {
       this.#redirect(failure);
       return;
     }
-    this.#stop(this.#statusFor(result, failure));
+    this.#stop(statusOfEndedAttempt({
+      result, failure, target: this.#uri!, openTimeout: this.#openTimeout,
+      setupError: this.#setupError, started: this.#started, aborted: this.#aborted, transportOpen: this.#transportOpen,
+    }));
   }
 
   #redirect(error: HandshakeError): void {
-    const current = this.#uri!;
-    if (this.#redirects >= this.#maxRedirects) {
-      return this.#stop(new ChannelStatus("NS_ERROR_REDIRECT_LOOP", { message: `more than ${this.#maxRedirects} redirects (last: ${error.status} to ${error.location})`, httpStatus: error.status, errorCode: error.code }));
-    }
-    let next: WsUri;
-    try {
-      next = resolveLocation(error.location ?? "", current);
-    } catch (cause) {
-      return this.#stop(new ChannelStatus("NS_ERROR_REDIRECT_REFUSED", { message: `redirect to an invalid URI: ${messageOf(cause)}`, httpStatus: error.status, errorCode: error.code }));
-    }
-    if (current.secure && !next.secure) {
-      return this.#stop(new ChannelStatus("NS_ERROR_REDIRECT_REFUSED", { message: `refused redirect from ${current.href} to ${next.href} (wss: to ws:)`, httpStatus: error.status, errorCode: error.code }));
-    }
+    const next = redirectTarget(error, this.#uri!, this.#redirects, this.#maxRedirects);
+    if (next instanceof ChannelStatus) return this.#stop(next);
     this.#redirects++;
     this.#uri = next;
     Timer.set(() => this.#connect(next));
-  }
-
-  #statusFor(result: CloseResult, failure: ProtocolError | HandshakeError | undefined): ChannelStatus {
-    const closed: ChannelStatusDetails = { closeCode: result.code, reason: result.reason, wasClean: result.wasClean };
-    if (this.#setupError !== undefined) {
-      return new ChannelStatus("NS_ERROR_FAILURE", { message: `could not start the connection: ${messageOf(this.#setupError)}` });
-    }
-    if (!this.#started && this.#aborted) return new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" });
-    if (failure instanceof ProtocolError && failure.code === "WS_ERR_OPEN_TIMEOUT") {
-      return new ChannelStatus("NS_ERROR_OPEN_TIMEOUT", { message: `${failure.message} (${this.#openTimeout / 1000} s)`, errorCode: failure.code });
-    }
-    if (!this.#transportOpen) {
-      const where = `${this.#uri!.host}:${this.#uri!.port}`;
-      return this.#uri!.secure
-        ? new ChannelStatus("NS_ERROR_NET_TLS", { message: `TLS connection to ${where} failed (refused, or certificate/handshake failure)` })
-        : new ChannelStatus("NS_ERROR_CONNECTION_REFUSED", { message: `connection to ${where} refused or unreachable` });
-    }
-    if (failure instanceof HandshakeError) {
-      const status = failure.status > 0 ? `HTTP ${failure.status}: ` : "";
-      return new ChannelStatus("NS_ERROR_WEBSOCKET_HANDSHAKE", { message: `handshake rejected: ${status}${failure.message}`, httpStatus: failure.status, errorCode: failure.code });
-    }
-    if (failure instanceof ProtocolError) {
-      if (failure.code === "WS_ERR_PING_TIMEOUT") return new ChannelStatus("NS_ERROR_PING_TIMEOUT", { ...closed, message: failure.message, errorCode: failure.code });
-      return new ChannelStatus("NS_ERROR_WEBSOCKET_PROTOCOL", { ...closed, closeCode: failure.closeCode, message: `protocol error (${failure.closeCode}): ${failure.message}`, errorCode: failure.code });
-    }
-    if (!this.#started) return new ChannelStatus("NS_ERROR_NET_INTERRUPT", { message: "the connection ended during the opening handshake" });
-    if (result.code === 1006) return new ChannelStatus("NS_ERROR_NET_INTERRUPT", { ...closed, message: "the connection ended without a closing handshake" });
-    return new ChannelStatus("NS_OK", { ...closed, message: `closed ${result.code}${result.reason === "" ? "" : ` ${result.reason}`}` });
   }
 
   #stop(status: ChannelStatus): void {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#stream = undefined;
-    this.#resolver?.close();
-    this.#resolver = undefined;
+    this.#lookup.cancel();
     const driver = this.#driver;
     this.#driver = undefined;
     driver?.terminate();
@@ -596,21 +386,9 @@ export class WebSocketChannel {
     const stream = this.#stream;
     const connection = this.#driver?.connection;
     if (stream === undefined || connection === undefined) return;
-    const highWater = this.#fragmentSize * 2;
-    try {
-      while (this.#stream === stream && connection.state === ConnectionState.Open && connection.bufferedAmount < highWater) {
-        const current = stream.held ?? stream.pull();
-        stream.held = undefined;
-        const next = current === undefined ? undefined : stream.pull();
-        connection.sendBinary(current ?? EMPTY, next === undefined);
-        if (next === undefined) this.#stream = undefined;
-        else stream.held = next;
-      }
-    } catch (error) {
-      this.#stream = undefined;
-      if (connection.state === ConnectionState.Open) connection.close(1011, "stream failed");
-      if (!(error instanceof Error)) throw error;
-    }
+    const stillSending = () => this.#stream === stream;
+    const ended = () => (this.#stream = undefined);
+    stream.pump(connection, this.#fragmentSize * 2, stillSending, ended);
   }
 
   #notOpened(what: string): void {
@@ -618,60 +396,3 @@ export class WebSocketChannel {
   }
 }
 
-/** Seconds (≥ 0, finite) to milliseconds. */
-function seconds(value: number, name: string): number {
-  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number of seconds`);
-  return Math.round(value * 1000);
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function isPairList(value: unknown): value is ReadonlyArray<readonly [string, string]> {
-  return Array.isArray(value);
-}
-
-function toBytes(chunk: Uint8Array | ArrayBuffer): Uint8Array {
-  return chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk);
-}
-
-/** Turns a {@link BinarySource} into a puller of copied pieces of at most `size` bytes, `limit` bytes in all. */
-function pieces(source: BinarySource, size: number, limit = Number.POSITIVE_INFINITY): () => Uint8Array | undefined {
-  let fetch: (max: number) => Uint8Array | undefined;
-  if (typeof (source as { read?: unknown }).read === "function") {
-    const reader = source as { read(max: number): Uint8Array | ArrayBuffer | undefined };
-    fetch = (max) => {
-      const chunk = reader.read(max);
-      return chunk === undefined ? undefined : toBytes(chunk);
-    };
-  } else {
-    const iterator: Iterator<Uint8Array | ArrayBuffer> =
-      typeof (source as Iterable<unknown>)[Symbol.iterator] === "function"
-        ? (source as Iterable<Uint8Array | ArrayBuffer>)[Symbol.iterator]()
-        : (source as Iterator<Uint8Array | ArrayBuffer>);
-    fetch = () => {
-      const step = iterator.next();
-      return step.done === true ? undefined : toBytes(step.value);
-    };
-  }
-  let remaining = limit;
-  let residual: Uint8Array = EMPTY;
-  let ended = false;
-  return () => {
-    if (remaining <= 0) return undefined;
-    while (residual.length === 0) {
-      if (ended) return undefined;
-      const chunk = fetch(Math.min(size, remaining));
-      if (chunk === undefined) {
-        ended = true;
-        return undefined;
-      }
-      residual = chunk;
-    }
-    const piece = residual.slice(0, Math.min(size, remaining)); // a copy: the source may reuse its buffer
-    residual = residual.subarray(piece.length);
-    remaining -= piece.length;
-    return piece;
-  };
-}
