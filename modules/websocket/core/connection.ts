@@ -15,40 +15,23 @@ import { buildClosePayload, parseClosePayload, type CloseInfo } from "./close-pa
 import { CloseCode } from "./close-code";
 import { ProtocolError, UsageError } from "./errors";
 import { FrameParser } from "./frame-parser";
-import { firstByte, frameHeaderLength, serializeFrame, writeFrameHeader } from "./frame-serializer";
+import { FrameWriter } from "./frame-writer";
 import { HandshakeError } from "./handshake-error";
-import {
-  buildAcceptResponse,
-  buildClientRequest,
-  buildHttpResponse,
-  createClientKey,
-  parseUpgradeRequest,
-  refusalHeaders,
-  validateServerResponse,
-  type AcceptOptions,
-  type ClientHandshakeResult,
-  type ClientRequestOptions,
-  type RandomSource,
-  type Sha1,
-  type UpgradeRequest,
-} from "./handshake";
+import { buildAcceptResponse, buildClientRequest, createClientKey, parseUpgradeRequest, httpResponseBytes, refusalBytes, validateServerResponse } from "./handshake";
+import type { AcceptOptions, ClientHandshakeResult, ClientRequestOptions, RandomSource, Sha1, UpgradeRequest } from "./handshake";
 import { HttpHeadReader, serializeHead, type HttpHead } from "./http-head";
 import { resolveLimits, type Limits } from "./limits";
 import { MaskKeyPool } from "./mask-key-pool";
 import { MessageAssembler } from "./message-assembler";
+import { Keepalive } from "./keepalive";
 import { Opcode } from "./opcode";
-import { OutboundQueue } from "./outbound-queue";
 import { encodeUtf8 } from "./utf8";
+import { concatBytes } from "./bytes";
 import { ConnectionState, type ConnectionHandler, type ConnectionOptions, type CloseResult } from "./connection-types";
 
 export { ConnectionState } from "./connection-types";
 export type { ConnectionHandler, ConnectionOptions, CloseResult } from "./connection-types";
-
-/** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
-const COALESCE_LIMIT = 1024;
-
-/** How long a {@link Connection.probe} ping may go unanswered when `pingTimeout` is 0 (off). */
-export const DEFAULT_PROBE_TIMEOUT = 10_000;
+export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
 
 /** See the module comment. */
 export class Connection {
@@ -57,33 +40,22 @@ export class Connection {
   readonly #handler: ConnectionHandler;
   readonly #sha1: Sha1 | undefined;
   readonly #now: () => number;
-  readonly #keys: MaskKeyPool | undefined;
   readonly #random: RandomSource | undefined;
-  readonly #queue = new OutboundQueue();
+  readonly #writer: FrameWriter;
   readonly #parser: FrameParser;
   readonly #closeTimeout: number;
-  readonly #pingInterval: number;
-  readonly #pingTimeout: number;
+  readonly #keepalive: Keepalive;
   #state: ConnectionState = ConnectionState.Connecting;
   #headReader: HttpHeadReader | undefined;
   #request: ClientRequestOptions | undefined;
   #upgrade: UpgradeRequest | undefined;
   #handshake: ClientHandshakeResult = { protocol: "", extensions: "" };
   #deferredInput: Uint8Array | undefined;
-  #sendingOpcode = 0;
   #closeSent = false;
   #closeReceived: CloseInfo | undefined;
   #failure: ProtocolError | HandshakeError | undefined;
   #transportClosing = false;
   #deadline = Number.POSITIVE_INFINITY;
-  #lastReceivedAt: number;
-  /** When the keepalive ping now outstanding went out; NaN once anything has arrived since. */
-  #pingSentAt = Number.NaN;
-  /** When the last keepalive ping went out, until its pong arrives (for the round-trip time). */
-  #pendingPingAt = Number.NaN;
-  #roundTrip = Number.NaN;
-  /** When an unanswered network-change probe fails the connection; +Infinity when none is outstanding. */
-  #probeDeadline = Number.POSITIVE_INFINITY;
 
   constructor(options: ConnectionOptions) {
     this.role = options.role;
@@ -92,14 +64,12 @@ export class Connection {
     this.#sha1 = options.sha1;
     this.#now = options.now ?? (() => 0);
     this.#random = options.random;
-    if (this.role === "client") {
-      if (options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
-      this.#keys = new MaskKeyPool(options.random);
-    }
+    if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
+    const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
+    this.#writer = new FrameWriter(keys, this.limits.maxQueuedBytes, () => this.#handler.onOutput?.());
     this.#closeTimeout = options.closeTimeout ?? 5000;
-    this.#pingInterval = options.pingInterval ?? 0;
-    this.#pingTimeout = options.pingTimeout ?? 0;
-    this.#lastReceivedAt = this.#now();
+    const created = this.#now();
+    this.#keepalive = new Keepalive(options.pingInterval ?? 0, options.pingTimeout ?? 0, created);
     const assembler = new MessageAssembler(this.limits.maxMessageSize, options.streaming ?? false, {
       onText: (text) => this.#handler.onText?.(text),
       onBinary: (data) => this.#handler.onBinary?.(data),
@@ -111,7 +81,7 @@ export class Connection {
       this.#state = ConnectionState.Open;
     } else {
       this.#headReader = new HttpHeadReader(this.limits);
-      if (options.openTimeout !== undefined && options.openTimeout > 0) this.#deadline = this.#lastReceivedAt + options.openTimeout;
+      if (options.openTimeout !== undefined && options.openTimeout > 0) this.#deadline = created + options.openTimeout;
     }
   }
 
@@ -137,12 +107,12 @@ export class Connection {
 
   /** Bytes queued for the transport (the W3C `bufferedAmount`). */
   get bufferedAmount(): number {
-    return this.#queue.queuedBytes;
+    return this.#writer.queuedBytes;
   }
 
   /** Milliseconds between the last keepalive ping and its pong; NaN before the first. */
   get roundTripTime(): number {
-    return this.#roundTrip;
+    return this.#keepalive.roundTripTime;
   }
 
   /** Why the connection failed, if it did. */
@@ -158,7 +128,7 @@ export class Connection {
       throw new UsageError("WS_ERR_INVALID_STATE", "startHandshake is for a new client connection, once");
     }
     this.#request = { ...options, key: createClientKey(this.#random!) };
-    this.#queueBytes(serializeHead(buildClientRequest(this.#request)));
+    this.#writer.bytes(serializeHead(buildClientRequest(this.#request)));
   }
 
   /** Server: answers the pending request with 101 (§4.2.2) and opens. */
@@ -169,7 +139,7 @@ export class Connection {
     }
     const head = buildAcceptResponse(request, options, this.#sha1Required());
     this.#handshake = { protocol: options.protocol ?? "", extensions: options.extensions ?? "" };
-    this.#queueBytes(serializeHead(head));
+    this.#writer.bytes(serializeHead(head));
     this.#open();
   }
 
@@ -179,9 +149,7 @@ export class Connection {
    */
   respond(status: number, body: Uint8Array = new Uint8Array(0), headers: ReadonlyArray<readonly [string, string]> = []): void {
     this.#checkUnanswered("respond");
-    this.#writeResponse(status, body, headers);
-    this.#state = ConnectionState.Closing;
-    this.#requestTransportClose();
+    this.#answerAndClose(httpResponseBytes(status, body, headers));
   }
 
   /**
@@ -190,7 +158,8 @@ export class Connection {
    * `onError` follows (a refusal the connection makes itself reports one).
    */
   reject(error: HandshakeError): void {
-    this.respond(error.status, refusalBody(error), refusalHeaders(error));
+    this.#checkUnanswered("reject");
+    this.#answerAndClose(refusalBytes(error));
   }
 
   #checkUnanswered(what: string): void {
@@ -199,13 +168,10 @@ export class Connection {
     }
   }
 
-  #writeResponse(status: number, body: Uint8Array, headers: ReadonlyArray<readonly [string, string]>): void {
-    this.#queueBytes(serializeHead(buildHttpResponse(status, body, headers)));
-    this.#queueBytes(body);
-  }
-
-  #writeRefusal(error: HandshakeError): void {
-    this.#writeResponse(error.status, refusalBody(error), refusalHeaders(error));
+  #answerAndClose(response: Uint8Array): void {
+    this.#writer.bytes(response);
+    this.#state = ConnectionState.Closing;
+    this.#requestTransportClose();
   }
 
   // ── Input ─────────────────────────────────────────────────────────────
@@ -216,16 +182,14 @@ export class Connection {
    */
   receive(chunk: Uint8Array): void {
     if (this.#state === ConnectionState.Closed || this.#transportClosing || chunk.length === 0) return;
-    this.#lastReceivedAt = this.#now();
-    this.#pingSentAt = Number.NaN; // any byte proves the peer alive
-    this.#probeDeadline = Number.POSITIVE_INFINITY;
+    this.#keepalive.heard(this.#now()); // any byte proves the peer alive
     if (this.#headReader !== undefined) {
       this.#receiveHead(chunk);
       return;
     }
     if (this.#state === ConnectionState.Connecting) {
       // A server that has read the request but not answered it yet: keep the bytes for after accept().
-      this.#deferredInput = this.#deferredInput === undefined ? chunk : concatBytes(this.#deferredInput, chunk);
+      this.#deferredInput = this.#deferredInput === undefined ? chunk : concatBytes([this.#deferredInput, chunk]);
       return;
     }
     try {
@@ -285,14 +249,14 @@ export class Connection {
   #handshakeFailed(error: HandshakeError, head?: HttpHead): void {
     if (this.role === "server" && this.#state === ConnectionState.Connecting) {
       this.#headReader = undefined;
-      this.#writeRefusal(error); // #fail then reports the error and closes the transport after the refusal
+      this.#writer.bytes(refusalBytes(error)); // #fail then reports the error and closes the transport after the refusal
     }
     this.#fail(error, head);
   }
 
   #open(head?: HttpHead): void {
     this.#state = ConnectionState.Open;
-    this.#lastReceivedAt = this.#now();
+    this.#keepalive.heard(this.#now());
     this.#deadline = Number.POSITIVE_INFINITY;
     this.#handler.onOpen?.(head);
     const pending = this.#deferredInput;
@@ -305,14 +269,12 @@ export class Connection {
       // §5.5.2: answer with a pong carrying the same payload, unless we are closing. A peer that
       // pings and never reads must not grow the queue past its limit: §5.5.3 allows answering
       // only some pings, so a pong that does not fit is dropped.
-      const pongSize = frameHeaderLength(payload.length, this.role === "client") + payload.length;
-      if (this.#state === ConnectionState.Open && this.#queue.queuedBytes + pongSize <= this.limits.maxQueuedBytes) {
-        this.#queueFrame(Opcode.Pong, payload, true, false);
+      if (this.#state === ConnectionState.Open && this.#writer.fits(payload.length)) {
+        this.#writer.control(Opcode.Pong, payload);
       }
       this.#handler.onPing?.(payload);
     } else if (opcode === Opcode.Pong) {
-      if (!Number.isNaN(this.#pendingPingAt)) this.#roundTrip = this.#now() - this.#pendingPingAt;
-      this.#pendingPingAt = Number.NaN;
+      this.#keepalive.ponged(this.#now());
       this.#handler.onPong?.(payload);
     } else {
       this.#onCloseFrame(parseClosePayload(payload));
@@ -331,7 +293,7 @@ export class Connection {
     if (answer) {
       // §5.5.1: answer with a close frame, echoing the status code.
       const code = info.code === CloseCode.NoStatus ? undefined : info.code;
-      this.#queueFrame(Opcode.Close, buildClosePayload(code), true, false);
+      this.#writer.control(Opcode.Close, buildClosePayload(code));
     }
     // §7.1.1: the server closes the TCP connection first.
     if (this.role === "server") this.#requestTransportClose();
@@ -341,12 +303,14 @@ export class Connection {
 
   /** Sends a text message, or a fragment of one when `fin` is false (§5.4). */
   sendText(text: string, fin = true): void {
-    this.#sendData(Opcode.Text, encodeUtf8(text), fin);
+    this.#checkOpen("messages");
+    this.#writer.message(Opcode.Text, encodeUtf8(text), fin);
   }
 
   /** Sends a binary message, or a fragment of one when `fin` is false. Large payloads are queued as views: do not change them until sent. */
   sendBinary(data: Uint8Array, fin = true): void {
-    this.#sendData(Opcode.Binary, data, fin);
+    this.#checkOpen("messages");
+    this.#writer.message(Opcode.Binary, data, fin);
   }
 
   /** Sends a ping (§5.5.2) with at most 125 bytes of payload. */
@@ -369,12 +333,8 @@ export class Connection {
    */
   probe(now: number = this.#now()): boolean {
     if (this.#state !== ConnectionState.Open || this.#closeSent) return false;
-    this.#queueFrame(Opcode.Ping, EMPTY, true, false);
-    // A keepalive ping already outstanding keeps its own (earlier) timeout.
-    if (Number.isNaN(this.#pingSentAt)) this.#pingSentAt = now;
-    this.#pendingPingAt = now;
-    const timeout = this.#pingTimeout > 0 ? this.#pingTimeout : DEFAULT_PROBE_TIMEOUT;
-    this.#probeDeadline = Math.min(this.#probeDeadline, now + timeout);
+    this.#keepalive.probed(now);
+    this.#writer.control(Opcode.Ping, EMPTY);
     return true;
   }
 
@@ -386,7 +346,7 @@ export class Connection {
   close(code?: number, reason = ""): void {
     const payload = buildClosePayload(code, reason);
     if (this.#state === ConnectionState.Connecting) {
-      this.#queue.clear(); // an unsent or unanswered handshake is simply dropped
+      this.#writer.clear(); // an unsent or unanswered handshake is simply dropped
       this.#state = ConnectionState.Closing;
       this.#requestTransportClose();
       return;
@@ -396,7 +356,7 @@ export class Connection {
     this.#closeSent = true;
     this.#state = ConnectionState.Closing;
     this.#deadline = this.#now() + this.#closeTimeout;
-    this.#queueFrame(Opcode.Close, payload, true, false);
+    this.#writer.control(Opcode.Close, payload);
   }
 
   /**
@@ -413,7 +373,7 @@ export class Connection {
     this.#failure = error;
     this.#parser.halt();
     if (error instanceof ProtocolError && this.#state === ConnectionState.Open && !this.#closeSent && error.closeCode !== CloseCode.Abnormal) {
-      this.#queueFrame(Opcode.Close, buildClosePayload(error.closeCode), true, false);
+      this.#writer.control(Opcode.Close, buildClosePayload(error.closeCode));
       this.#closeSent = true;
     }
     this.#state = ConnectionState.Closing;
@@ -423,58 +383,25 @@ export class Connection {
 
   /** The next bytes to write (at most `max`), or `undefined` when there are none. */
   peekOutput(max?: number): Uint8Array | undefined {
-    return this.#queue.peek(max);
+    return this.#writer.peek(max);
   }
 
   /** Marks `count` bytes from {@link peekOutput} as written. */
   consumeOutput(count: number): void {
-    this.#queue.consume(count);
-  }
-
-  #sendData(opcode: number, payload: Uint8Array, fin: boolean): void {
-    if (this.#state !== ConnectionState.Open || this.#closeSent) {
-      throw new UsageError("WS_ERR_INVALID_STATE", "messages can be sent only while the connection is open");
-    }
-    if (this.#sendingOpcode !== 0 && this.#sendingOpcode !== opcode) {
-      throw new UsageError("WS_ERR_INVALID_STATE", "a fragmented message of the other type is in progress");
-    }
-    const size = frameHeaderLength(payload.length, this.role === "client") + payload.length;
-    if (this.#queue.queuedBytes + size > this.limits.maxQueuedBytes) {
-      throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.limits.maxQueuedBytes}`);
-    }
-    const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
-    this.#sendingOpcode = fin ? 0 : opcode;
-    this.#queueFrame(wireOpcode, payload, fin, true);
+    this.#writer.consume(count);
   }
 
   #sendControl(opcode: number, payload: Uint8Array | string): void {
     const bytes = typeof payload === "string" ? encodeUtf8(payload) : payload;
     if (bytes.length > 125) throw new UsageError("WS_ERR_CONTROL_TOO_LONG", "control frame payloads are at most 125 bytes (§5.5)");
+    this.#checkOpen("pings and pongs");
+    this.#writer.control(opcode, bytes);
+  }
+
+  #checkOpen(what: string): void {
     if (this.#state !== ConnectionState.Open || this.#closeSent) {
-      throw new UsageError("WS_ERR_INVALID_STATE", "pings and pongs can be sent only while the connection is open");
+      throw new UsageError("WS_ERR_INVALID_STATE", `${what} can be sent only while the connection is open`);
     }
-    this.#queueFrame(opcode, bytes, true, false);
-  }
-
-  /** Frames `payload` into the queue, masked at a client (§5.3). `mayAlias`: a large payload may be queued as a view. */
-  #queueFrame(opcode: number, payload: Uint8Array, fin: boolean, mayAlias: boolean): void {
-    const first = firstByte(fin, opcode);
-    const masked = this.role === "client";
-    if (!mayAlias || payload.length <= COALESCE_LIMIT) {
-      this.#queueBytes(serializeFrame(first, payload, masked ? this.#keys!.next() : null));
-      return;
-    }
-    const key = masked ? this.#keys!.next().slice() : null;
-    const header = new Uint8Array(frameHeaderLength(payload.length, masked));
-    writeFrameHeader(header, 0, first, payload.length, key);
-    this.#queue.push(header);
-    this.#queue.push(payload, key);
-    this.#handler.onOutput?.();
-  }
-
-  #queueBytes(bytes: Uint8Array): void {
-    this.#queue.push(bytes);
-    this.#handler.onOutput?.();
   }
 
   // ── Transport and time ────────────────────────────────────────────────
@@ -501,7 +428,7 @@ export class Connection {
     this.#state = ConnectionState.Closed;
     this.#transportClosing = true;
     this.#deadline = Number.POSITIVE_INFINITY;
-    this.#queue.clear();
+    this.#writer.clear();
     this.#parser.halt();
     this.#handler.onClosed?.(result);
   }
@@ -509,16 +436,7 @@ export class Connection {
   /** When {@link handleTimeout} should next be called (a clock reading), or +Infinity. */
   nextDeadline(): number {
     if (this.#state !== ConnectionState.Open) return this.#deadline;
-    const probe = Math.min(this.#deadline, this.#probeDeadline);
-    if (this.#pingInterval > 0) {
-      const keepalive = Number.isNaN(this.#pingSentAt)
-        ? this.#lastReceivedAt + this.#pingInterval
-        : this.#pingTimeout > 0
-          ? this.#pingSentAt + this.#pingTimeout
-          : Number.POSITIVE_INFINITY;
-      return Math.min(probe, keepalive);
-    }
-    return probe;
+    return Math.min(this.#deadline, this.#keepalive.deadline());
   }
 
   /**
@@ -527,8 +445,8 @@ export class Connection {
    * no keepalive ping is waiting. See {@link keepaliveNow}.
    */
   keepaliveWindowStart(): number {
-    if (this.#state !== ConnectionState.Open || this.#pingInterval <= 0 || !Number.isNaN(this.#pingSentAt) || this.#closeSent) return Number.POSITIVE_INFINITY;
-    return this.#lastReceivedAt + this.#pingInterval / 2;
+    if (this.#state !== ConnectionState.Open || this.#closeSent) return Number.POSITIVE_INFINITY;
+    return this.#keepalive.windowStart();
   }
 
   /**
@@ -539,8 +457,8 @@ export class Connection {
    */
   keepaliveNow(now: number = this.#now()): boolean {
     if (now < this.keepaliveWindowStart()) return false;
-    this.#queueFrame(Opcode.Ping, EMPTY, true, false);
-    this.#pingSentAt = this.#pendingPingAt = now;
+    this.#keepalive.pinged(now);
+    this.#writer.control(Opcode.Ping, EMPTY);
     return true;
   }
 
@@ -556,16 +474,12 @@ export class Connection {
       return;
     }
     if (this.#state !== ConnectionState.Open) return;
-    if (now >= this.#probeDeadline) {
+    const action = this.#keepalive.due(now);
+    if (action === "timeout") {
       this.#fail(new ProtocolError("WS_ERR_PING_TIMEOUT"));
-      return;
-    }
-    if (this.#pingInterval <= 0) return;
-    if (!Number.isNaN(this.#pingSentAt)) {
-      if (this.#pingTimeout > 0 && now >= this.#pingSentAt + this.#pingTimeout) this.#fail(new ProtocolError("WS_ERR_PING_TIMEOUT"));
-    } else if (now >= this.#lastReceivedAt + this.#pingInterval) {
-      this.#queueFrame(Opcode.Ping, EMPTY, true, false);
-      this.#pingSentAt = this.#pendingPingAt = now;
+    } else if (action === "ping" && !this.#closeSent) {
+      this.#keepalive.pinged(now);
+      this.#writer.control(Opcode.Ping, EMPTY);
     }
   }
 
@@ -576,14 +490,3 @@ export class Connection {
 }
 
 const EMPTY = new Uint8Array(0);
-
-function refusalBody(error: HandshakeError): Uint8Array {
-  return encodeUtf8(error.message + "\n");
-}
-
-function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}

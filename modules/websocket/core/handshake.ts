@@ -4,9 +4,11 @@
  * SHA-1 and randomness come from the host.
  */
 import { decodeBase64, encodeBase64 } from "./base64";
+import { concatBytes } from "./bytes";
 import { UsageError } from "./errors";
 import { HandshakeError } from "./handshake-error";
-import { headerTokens, headerValue, type HttpHead } from "./http-head";
+import { headerTokens, headerValue, serializeHead, type HttpHead } from "./http-head";
+import { encodeUtf8 } from "./utf8";
 
 /** SHA-1 of a byte string (the host's digest). */
 export type Sha1 = (data: Uint8Array) => Uint8Array;
@@ -244,4 +246,14 @@ export function refusalHeaders(error: HandshakeError): Array<[string, string]> {
   if (error.code === "WS_ERR_NOT_UPGRADE") return [["Upgrade", "websocket"]];
   if (error.code === "WS_ERR_BAD_METHOD") return [["Allow", "GET"]];
   return [];
+}
+
+/** The bytes of a complete plain HTTP response (head and body) that closes the connection. */
+export function httpResponseBytes(status: number, body: Uint8Array, headers: ReadonlyArray<readonly [string, string]> = []): Uint8Array {
+  return concatBytes([serializeHead(buildHttpResponse(status, body, headers)), body]);
+}
+
+/** The bytes of the refusal a handshake error calls for: its status, its headers, its message as the body. */
+export function refusalBytes(error: HandshakeError): Uint8Array {
+  return httpResponseBytes(error.status, encodeUtf8(error.message + "\n"), refusalHeaders(error));
 }

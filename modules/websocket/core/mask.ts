@@ -77,11 +77,18 @@ export function maskWordwise(data: Uint8Array, key: Uint8Array, phase: number): 
   for (i += words << 2; i < length; i++) data[i]! ^= key[(phase + i) & 3]!;
 }
 
-let implementation: MaskFunction = maskWordwise;
+/**
+ * The plugged implementation, or `undefined` for {@link maskWordwise}. Not
+ * initialised with a function: when the device build preloads this module,
+ * the XS linker turns a module variable that holds a function into a
+ * constant (xsl's freeze step), and plugging one in would throw
+ * "set implementation: const".
+ */
+let implementation: MaskFunction | undefined;
 
 /** XORs `data` in place with `key` from mask phase `phase` (0–3), with the chosen implementation. */
 export function applyMask(data: Uint8Array, key: Uint8Array, phase: number): void {
-  implementation(data, key, phase);
+  (implementation ?? maskWordwise)(data, key, phase);
 }
 
 /**

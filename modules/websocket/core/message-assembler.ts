@@ -8,6 +8,7 @@
  * one that spanned chunks is copied once, into a buffer of its announced
  * length. Streaming delivery hands on every piece as it arrives.
  */
+import { concatBytes } from "./bytes";
 import { ProtocolError } from "./errors";
 import type { FrameHeader, FrameSink } from "./frame-parser";
 import { Opcode, isControlOpcode } from "./opcode";
@@ -118,7 +119,7 @@ export class MessageAssembler implements FrameSink {
     } else {
       const parts = this.#parts;
       this.#parts = [];
-      this.#events.onBinary(parts.length === 1 ? parts[0]! : concat(parts, this.#messageSize));
+      this.#events.onBinary(parts.length === 1 ? parts[0]! : concatBytes(parts, this.#messageSize));
     }
   }
 
@@ -144,14 +145,4 @@ export class MessageAssembler implements FrameSink {
     if (tail === null) throw new ProtocolError("WS_ERR_INVALID_UTF8", "message ends inside a sequence");
     return tail;
   }
-}
-
-function concat(parts: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
 }

@@ -1,0 +1,101 @@
+/**
+ * The sending half of a connection: frames messages and control frames into
+ * the {@link OutboundQueue}, masking at a client (RFC 6455 §5.3), keeps the
+ * state of a fragmented message being sent (§5.4), and enforces the queue's
+ * byte limit. The connection decides whether sending is allowed at all.
+ */
+import { UsageError } from "./errors";
+import { firstByte, frameHeaderLength, serializeFrame, writeFrameHeader } from "./frame-serializer";
+import type { MaskKeyPool } from "./mask-key-pool";
+import { Opcode } from "./opcode";
+import { OutboundQueue } from "./outbound-queue";
+
+/** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
+const COALESCE_LIMIT = 1024;
+
+/** See the module comment. */
+export class FrameWriter {
+  readonly #queue = new OutboundQueue();
+  /** Masking keys: present at a client, absent at a server. */
+  readonly #keys: MaskKeyPool | undefined;
+  readonly #maxQueuedBytes: number;
+  readonly #onOutput: () => void;
+  /** Opcode of the fragmented message being sent, or 0. */
+  #sendingOpcode = 0;
+
+  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, onOutput: () => void) {
+    this.#keys = keys;
+    this.#maxQueuedBytes = maxQueuedBytes;
+    this.#onOutput = onOutput;
+  }
+
+  /** Bytes queued and not yet taken by the transport. */
+  get queuedBytes(): number {
+    return this.#queue.queuedBytes;
+  }
+
+  /** Whether a frame with `length` bytes of payload fits under the queue limit. */
+  fits(length: number): boolean {
+    return this.#queue.queuedBytes + frameHeaderLength(length, this.#keys !== undefined) + length <= this.#maxQueuedBytes;
+  }
+
+  /**
+   * Queues a text or binary message, or the next fragment of one when `fin`
+   * is false. Refuses a fragment of the other type, and a frame that would
+   * pass the queue limit (leaving the queue as it was).
+   */
+  message(opcode: number, payload: Uint8Array, fin: boolean): void {
+    if (this.#sendingOpcode !== 0 && this.#sendingOpcode !== opcode) {
+      throw new UsageError("WS_ERR_INVALID_STATE", "a fragmented message of the other type is in progress");
+    }
+    if (!this.fits(payload.length)) {
+      throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.#maxQueuedBytes}`);
+    }
+    const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
+    this.#sendingOpcode = fin ? 0 : opcode;
+    this.#frame(wireOpcode, payload, fin, true);
+  }
+
+  /** Queues a control frame (the caller has checked its size). */
+  control(opcode: number, payload: Uint8Array): void {
+    this.#frame(opcode, payload, true, false);
+  }
+
+  /** Queues raw bytes (an HTTP head or body). */
+  bytes(bytes: Uint8Array): void {
+    this.#queue.push(bytes);
+    this.#onOutput();
+  }
+
+  /** The next bytes to write, at most `max`. */
+  peek(max?: number): Uint8Array | undefined {
+    return this.#queue.peek(max);
+  }
+
+  /** Marks `count` bytes as written. */
+  consume(count: number): void {
+    this.#queue.consume(count);
+  }
+
+  /** Drops everything queued. */
+  clear(): void {
+    this.#queue.clear();
+  }
+
+  /** `mayAlias`: a large payload may be queued as a view of the caller's bytes. */
+  #frame(opcode: number, payload: Uint8Array, fin: boolean, mayAlias: boolean): void {
+    const first = firstByte(fin, opcode);
+    const keys = this.#keys;
+    if (!mayAlias || payload.length <= COALESCE_LIMIT) {
+      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.next()));
+      return;
+    }
+    // The key is copied: the queued payload is masked later, after the pool may have moved on.
+    const key = keys === undefined ? null : keys.next().slice();
+    const header = new Uint8Array(frameHeaderLength(payload.length, key !== null));
+    writeFrameHeader(header, 0, first, payload.length, key);
+    this.#queue.push(header);
+    this.#queue.push(payload, key);
+    this.#onOutput();
+  }
+}
