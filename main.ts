@@ -9,8 +9,13 @@
  * env `PORT`, `--max-payload BYTES`, `--ping-interval SECONDS`,
  * `--ping-timeout SECONDS`; it prints `listening on http://HOST:PORT` once
  * ready, and on SIGINT/SIGTERM closes every connection with 1001 and exits 0.
+ *
+ * On the device the settings come from `config.websocket` of manifest.json
+ * (`port`, `connections` for all endpoints together, `maxPayload`,
+ * `pingInterval`, `pingTimeout`); on Node that config is empty.
  */
 import Timer from "timer";
+import manifestConfig from "mc/config";
 import { Server, type ServerConnection } from "./modules/websocket/server/server";
 import { HttpListener } from "./modules/websocket/server/http-listener";
 import { DEMO_PAGE } from "./modules/websocket/server/demo-page";
@@ -27,8 +32,16 @@ interface Console {
 const host = globalThis as { process?: NodeLike; console?: Console; trace?: (text: string) => void };
 
 /** The settings, from the command line on Node, defaults on the device. */
-function settings(): { host: string; port: number; maxPayload: number | undefined; pingInterval: number; pingTimeout: number } {
-  const result = { host: "127.0.0.1", port: 8080, maxPayload: undefined as number | undefined, pingInterval: 0, pingTimeout: 0 };
+function settings(): { host: string; port: number; maxPayload: number | undefined; pingInterval: number; pingTimeout: number; connections: number | undefined } {
+  const device = manifestConfig.websocket ?? {};
+  const result = {
+    host: "127.0.0.1",
+    port: device.port ?? 8080,
+    maxPayload: device.maxPayload,
+    pingInterval: device.pingInterval ?? 0,
+    pingTimeout: device.pingTimeout ?? 0,
+    connections: device.connections,
+  };
   const proc = host.process;
   if (proc === undefined) return result;
   if (proc.env.PORT !== undefined && proc.env.PORT !== "") result.port = Number(proc.env.PORT);
@@ -63,7 +76,11 @@ const common = {
   pingTimeout: config.pingTimeout,
 };
 
-const echo = new Server({ ...common, path: "/echo" });
+// `connections` is for both endpoints together: /telemetry gets a third of it.
+const telemetryBacklog = config.connections === undefined ? undefined : Math.max(1, Math.floor(config.connections / 3));
+const echoBacklog = config.connections === undefined ? undefined : Math.max(1, config.connections - telemetryBacklog!);
+
+const echo = new Server({ ...common, path: "/echo", backlog: echoBacklog });
 echo.on("connection", (conn: ServerConnection) => {
   conn.on("message", (data: string | Uint8Array) => {
     try {
@@ -87,7 +104,7 @@ if (port === 0) {
   host.process?.exit(1);
   throw new Error(`cannot listen on port ${config.port}`);
 }
-const telemetry = new Server({ ...common, port, path: "/telemetry" });
+const telemetry = new Server({ ...common, port, path: "/telemetry", backlog: telemetryBacklog });
 telemetry.on("connection", (conn: ServerConnection) => conn.on("error", () => {}));
 const http = HttpListener.acquire(port);
 http.addPage("/", (_head, path) =>

@@ -12,4 +12,5 @@ export const sdkModules: Readonly<Record<string, string>> = {
   "timer": "./base/timer.js",
   "rng": "./crypt/rng.js",
   "crypt": "./crypt/crypt.js",
+  "mc/config": "./mc/config.js",
 };

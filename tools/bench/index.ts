@@ -17,6 +17,7 @@ import type { BenchContext, SectionLoader } from "./section";
 /** Every section, in run order. */
 const sections: Record<string, SectionLoader> = {
   codec: () => import("./codec"),
+  device: () => import("./device"),
   power: () => import("./power"),
 };
 

@@ -42,11 +42,18 @@ export class ProtocolError extends Error {
   constructor(code: ProtocolErrorCode, detail?: string) {
     const [closeCode, message] = table[code];
     super(detail === undefined ? message : `${message}: ${detail}`);
-    this.name = "ProtocolError";
     this.code = code;
     this.closeCode = closeCode;
   }
 }
+/*
+ * `name` lives on the prototype, defined once. Assigning `this.name` in the
+ * constructor fails on the device: after preloading, the XS linker freezes
+ * the built-in prototypes, so `Error.prototype.name` is read-only and an
+ * assignment to an instance's inherited `name` throws TypeError ("set name:
+ * not writable"), the "override mistake".
+ */
+Object.defineProperty(ProtocolError.prototype, "name", { value: "ProtocolError", writable: true, configurable: true });
 
 /** The close code a protocol error of this code fails the connection with. */
 export function closeCodeOf(code: ProtocolErrorCode): number {
@@ -63,7 +70,7 @@ export class UsageError extends Error {
 
   constructor(code: string, message: string) {
     super(message);
-    this.name = "UsageError";
     this.code = code;
   }
 }
+Object.defineProperty(UsageError.prototype, "name", { value: "UsageError", writable: true, configurable: true });

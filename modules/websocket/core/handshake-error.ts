@@ -40,9 +40,16 @@ export class HandshakeError extends Error {
   constructor(code: HandshakeErrorCode, detail?: string, status?: number, location?: string) {
     const [defaultStatus, message] = table[code];
     super(detail === undefined ? message : `${message}: ${detail}`);
-    this.name = "HandshakeError";
     this.code = code;
     this.status = status ?? defaultStatus;
     this.location = location;
   }
 }
+/*
+ * `name` lives on the prototype, defined once. Assigning `this.name` in the
+ * constructor fails on the device: after preloading, the XS linker freezes
+ * the built-in prototypes, so `Error.prototype.name` is read-only and an
+ * assignment to an instance's inherited `name` throws TypeError ("set name:
+ * not writable"), the "override mistake".
+ */
+Object.defineProperty(HandshakeError.prototype, "name", { value: "HandshakeError", writable: true, configurable: true });

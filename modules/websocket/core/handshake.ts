@@ -7,7 +7,7 @@ import { decodeBase64, encodeBase64 } from "./base64";
 import { concatBytes } from "./bytes";
 import { UsageError } from "./errors";
 import { HandshakeError } from "./handshake-error";
-import { headerTokens, headerValue, serializeHead, type HttpHead } from "./http-head";
+import { headerTokens, headerValue, isToken, serializeHead, type HttpHead } from "./http-head";
 import { encodeUtf8 } from "./utf8";
 
 /** SHA-1 of a byte string (the host's digest). */
@@ -34,8 +34,6 @@ export function createClientKey(random: RandomSource): string {
   return encodeBase64(nonce);
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
 /** What a client asks for. */
 export interface ClientRequestOptions {
   /** Host name or address, as in the URI (IPv6 without brackets). */
@@ -61,7 +59,7 @@ export function buildClientRequest(options: ClientRequestOptions): HttpHead {
   const protocols = options.protocols ?? [];
   for (const protocol of protocols) {
     // §4.1: each subprotocol is a token (RFC 2616 §2.2); duplicates are not allowed.
-    if (!TOKEN.test(protocol)) throw new UsageError("WS_ERR_BAD_PROTOCOL", `invalid subprotocol name ${JSON.stringify(protocol)}`);
+    if (!isToken(protocol)) throw new UsageError("WS_ERR_BAD_PROTOCOL", `invalid subprotocol name ${JSON.stringify(protocol)}`);
   }
   if (new Set(protocols).size !== protocols.length) throw new UsageError("WS_ERR_BAD_PROTOCOL", "duplicate subprotocol names");
   const defaultPort = options.secure ? 443 : 80;

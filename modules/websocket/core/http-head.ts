@@ -31,7 +31,24 @@ export interface HttpHeadResult {
   rest: Uint8Array;
 }
 
-const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/**
+ * Whether `text` is an RFC 9110 token (a header field name, a subprotocol):
+ * one or more of ALPHA, DIGIT and !#$%&'*+-.^_`|~. A loop rather than a
+ * module-level RegExp: on the device a preloaded RegExp lives in flash, and
+ * the lin simulator of the SDK crashed in `RegExp.prototype.exec` on one
+ * under concurrent connections (docs/device.md).
+ */
+export function isToken(text: string): boolean {
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) continue;
+    // ! # $ % & ' * + - . ^ _ ` | ~
+    if (c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e) continue;
+    return false;
+  }
+  return true;
+}
 const INITIAL_CAPACITY = 512;
 
 /** See the module comment. */
@@ -103,7 +120,7 @@ export class HttpHeadReader {
       if (line[0] === " " || line[0] === "\t") throw new HandshakeError("WS_ERR_MALFORMED_HTTP", "folded header line");
       const colon = line.indexOf(":");
       const name = colon > 0 ? line.slice(0, colon) : "";
-      if (!FIELD_NAME.test(name)) throw new HandshakeError("WS_ERR_MALFORMED_HTTP", `bad header line ${JSON.stringify(line.slice(0, 40))}`);
+      if (!isToken(name)) throw new HandshakeError("WS_ERR_MALFORMED_HTTP", `bad header line ${JSON.stringify(line.slice(0, 40))}`);
       headers.push([name, line.slice(colon + 1).trim()]);
     }
     return { firstLine, headers };
@@ -143,7 +160,7 @@ export function serializeHead(head: HttpHead): Uint8Array {
   if (/[\r\n]/.test(head.firstLine)) throw new UsageError("WS_ERR_BAD_HEADER", "line break in the HTTP start line");
   let text = head.firstLine + "\r\n";
   for (const [name, value] of head.headers) {
-    if (!FIELD_NAME.test(name) || /[\r\n]/.test(value)) throw new UsageError("WS_ERR_BAD_HEADER", `invalid header field ${JSON.stringify(name)}`);
+    if (!isToken(name) || /[\r\n]/.test(value)) throw new UsageError("WS_ERR_BAD_HEADER", `invalid header field ${JSON.stringify(name)}`);
     text += `${name}: ${value}\r\n`;
   }
   text += "\r\n";

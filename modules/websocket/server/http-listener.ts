@@ -83,7 +83,11 @@ export function requestPath(head: HttpHead): string {
   return query >= 0 ? target.slice(0, query) : target;
 }
 
-const listeners = new Map<number, HttpListener>();
+/**
+ * The open listeners by port. Made on first use: a Map made at module load
+ * would be read-only on the device when the module is preloaded.
+ */
+let listeners: Map<number, HttpListener> | undefined;
 
 /** See the module comment. */
 export class HttpListener {
@@ -96,6 +100,7 @@ export class HttpListener {
 
   /** The listener on `port`, opened (with `options`) if none is. Port 0 always opens a new one. Throws if the port cannot be bound. */
   static acquire(port: number, options: HttpListenerOptions = {}): HttpListener {
+    listeners ??= new Map();
     const existing = port === 0 ? undefined : listeners.get(port);
     if (existing !== undefined) return existing;
     const listener = new HttpListener(port, options);
@@ -140,7 +145,7 @@ export class HttpListener {
     if (this.#endpoints.size > 0 || this.#pages.size > 0 || this.#closed) return;
     this.#closed = true;
     const port = this.port;
-    if (listeners.get(port) === this) listeners.delete(port);
+    if (listeners?.get(port) === this) listeners.delete(port);
     this.#listener.close();
   }
 

@@ -23,8 +23,13 @@ import Timer from "timer";
 import { Emitter } from "./emitter";
 import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
 
-/** The most sockets an ESP32 lwIP build has open at once by default. */
-export const DEFAULT_BACKLOG = 8;
+/**
+ * Connections of one server at once, by default. The SDK's ESP32 build
+ * allows 8 active lwIP TCP connections in all (sdkconfig
+ * CONFIG_LWIP_MAX_ACTIVE_TCP=8): 6 leaves room for the socket that answers
+ * the next client with 503 (or serves a page) and for one outgoing connection.
+ */
+export const DEFAULT_BACKLOG = 6;
 
 /** Options of a {@link Server}. */
 export interface ServerOptions {
@@ -34,7 +39,7 @@ export interface ServerOptions {
   host?: string;
   /** Alias of `host`. */
   address?: string;
-  /** The most connections of this server at once; beyond it a new one gets HTTP 503 and is closed. Default 8. */
+  /** The most connections of this server at once; beyond it a new one gets HTTP 503 and is closed. Default 6 ({@link DEFAULT_BACKLOG}). */
   backlog?: number;
   /** Keep the live connections in {@link Server.clients} (default true). */
   clientTracking?: boolean;

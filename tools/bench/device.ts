@@ -1,0 +1,210 @@
+/**
+ * The `device` bench section: memory and size, measured on XS.
+ *
+ * - Heap, from XS itself (`xs-heap-driver.mjs` runs `xs-device-entry.ts` in
+ *   an xsnap worker step by step and reads, after each step and a GC, the
+ *   live slot count and the size of a heap snapshot): per open idle
+ *   connection (core `Connection` alone, and with its `SocketDriver`), after
+ *   one message, client and server role; a 64 KiB binary message in flight
+ *   and delivered, and a 32 KiB text message, with the typed-array bytes the
+ *   library allocated on the way (to show it makes no copy of a message
+ *   beyond the one the application receives). Nothing after close remains.
+ * - Size: esbuild-minified ES module bundles of the library: core; core +
+ *   client (`modules/websocket/client/channel.ts`, when it exists); core +
+ *   server; core + client + server; the device glue. SDK modules are external.
+ *
+ * xsnap is a 64-bit build: a slot is 32 bytes there and 16 on the ESP32, so
+ * device bytes are estimated as slots × 16 + chunk bytes, where chunk bytes
+ * = snapshot bytes − slots × 32 (strings, ArrayBuffer data, tables; their
+ * sizes hardly depend on the word size). Figures only; no assertion.
+ */
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import * as esbuild from "esbuild";
+import { projectRoot } from "../../test/xs/run-on-xs";
+import type { BenchContext, Section } from "./section";
+import { formatTable } from "./table";
+
+/** Must match xs-device-entry.ts. */
+const IDLE_CONNECTIONS = 64;
+const SLOT_BYTES_XSNAP = 32;
+const SLOT_BYTES_ESP32 = 16;
+
+interface Step {
+  name: string;
+  value: unknown;
+  heapSlots: number;
+  snapshotBytes: number;
+}
+
+interface HeapReport {
+  ok: boolean;
+  error?: string;
+  slotBytes: number;
+  steps: Step[];
+}
+
+/** Live memory between two steps. */
+interface Delta {
+  slots: number;
+  snapshotBytes: number;
+  chunkBytes: number;
+  esp32Bytes: number;
+}
+
+function delta(from: Step, to: Step, per = 1): Delta {
+  const slots = (to.heapSlots - from.heapSlots) / per;
+  const snapshotBytes = (to.snapshotBytes - from.snapshotBytes) / per;
+  const chunkBytes = snapshotBytes - slots * SLOT_BYTES_XSNAP;
+  return { slots, snapshotBytes, chunkBytes, esp32Bytes: slots * SLOT_BYTES_ESP32 + chunkBytes };
+}
+
+async function runHeapDriver(): Promise<HeapReport> {
+  const scratch = await mkdtemp(join(tmpdir(), "xs-heap-"));
+  const out = join(scratch, "report.json");
+  try {
+    const driver = join(projectRoot, "tools", "bench", "xs-heap-driver.mjs");
+    const entry = join(projectRoot, "tools", "bench", "xs-device-entry.ts");
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [driver, entry, "--out", out], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
+      let text = "";
+      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
+      child.once("error", reject);
+      child.once("close", (exit) => {
+        clearTimeout(timer);
+        resolve({ code: exit, stderr: text });
+      });
+    });
+    if (code !== 0) throw new Error(`xs-heap-driver exited with ${code}: ${stderr}`);
+    const report = JSON.parse(await readFile(out, "utf8")) as HeapReport;
+    if (!report.ok) throw new Error(`xs-heap-driver failed: ${report.error}`);
+    return report;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+/** SDK specifiers: provided by the firmware, not part of the library's size. */
+const EXTERNAL = ["embedded:*", "timer", "rng", "crypt", "logical", "text/decoder", "text/encoder", "mc/config"];
+
+interface SizeRow {
+  name: string;
+  files: string[];
+  bytes: number;
+  gzipBytes: number;
+}
+
+async function bundleSize(name: string, files: string[]): Promise<SizeRow> {
+  const contents = files.map((file, i) => `export * as m${i} from ${JSON.stringify("./" + file)};`).join("\n");
+  const result = await esbuild.build({
+    stdin: { contents, resolveDir: projectRoot, loader: "ts", sourcefile: `${name}.ts` },
+    bundle: true,
+    write: false,
+    minify: true,
+    format: "esm",
+    target: "es2022",
+    platform: "neutral",
+    resolveExtensions: [".ts", ".js"],
+    external: EXTERNAL,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0]!.contents;
+  return { name, files, bytes: code.byteLength, gzipBytes: gzipSync(code).byteLength };
+}
+
+async function measureSizes(): Promise<SizeRow[]> {
+  const core = ["modules/websocket/core/index.ts"];
+  const server = ["modules/websocket/server/server.ts", "modules/websocket/server/browser-socket.ts", "modules/websocket/server/http-listener.ts"];
+  const clientFile = "modules/websocket/client/channel.ts";
+  const client = existsSync(join(projectRoot, clientFile)) ? [clientFile] : [];
+  const rows: SizeRow[] = [await bundleSize("core", core)];
+  if (client.length > 0) rows.push(await bundleSize("core + client", [...core, ...client]));
+  rows.push(await bundleSize("core + server", [...core, ...server]));
+  if (client.length > 0) rows.push(await bundleSize("core + client + server", [...core, ...client, ...server]));
+  rows.push(await bundleSize("device glue (hosts/moddable)", ["hosts/moddable/device-platform.ts"]));
+  return rows;
+}
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
+const int = (value: number): string => Math.round(value).toLocaleString("en-US");
+
+const section: Section = {
+  title: "memory and size on XS: heap per idle connection, a 64 KiB message in flight, minified library size",
+  async run(context: BenchContext) {
+    const { print } = context;
+    const heap = await runHeapDriver();
+    const at = (name: string): Step => {
+      const step = heap.steps.find((s) => s.name === name);
+      if (step === undefined) throw new Error(`no step ${name}`);
+      return step;
+    };
+    print(`heap: XS (xsnap, 64-bit: ${SLOT_BYTES_XSNAP}-byte slots); live after gc(); "ESP32 est." = slots × ${SLOT_BYTES_ESP32} + chunk bytes`);
+    print(`per connection: the delta over ${IDLE_CONNECTIONS} connections, divided; the socket itself (native) not included`);
+    const perConnection: Array<[string, Delta]> = [
+      ["core Connection alone (server, open)", delta(at("baseline"), at("core-idle"), IDLE_CONNECTIONS)],
+      ["server: Connection + SocketDriver, idle", delta(at("core-closed"), at("server-idle"), IDLE_CONNECTIONS)],
+      ["server: after one text message echoed", delta(at("core-closed"), at("server-idle-after-echo"), IDLE_CONNECTIONS)],
+      ["client: Connection + SocketDriver, idle", delta(at("close-all"), at("client-idle"), IDLE_CONNECTIONS)],
+      ["client: after one text message sent", delta(at("close-all"), at("client-idle-after-send"), IDLE_CONNECTIONS)],
+    ];
+    for (const line of formatTable(
+      [{ header: "per open connection" }, { header: "slots", right: true }, { header: "chunk B", right: true }, { header: "xsnap B", right: true }, { header: "ESP32 est.", right: true }],
+      perConnection.map(([name, d]) => [name, int(d.slots), int(d.chunkBytes), int(d.snapshotBytes), kib(d.esp32Bytes)]),
+    ))
+      print(line);
+    const leftAfterClose = delta(at("baseline"), at("close-all-clients"));
+    print(`after closing them all: ${int(leftAfterClose.slots)} slots, ${int(leftAfterClose.snapshotBytes)} bytes above the baseline (bench bookkeeping and interned keys included)`);
+    print();
+
+    interface Allocated {
+      allocated?: { bytes: number; count: number };
+    }
+    const allocated = (name: string): string => {
+      const value = at(name).value as Allocated | null;
+      return value?.allocated === undefined ? "" : `${int(value.allocated.bytes)} B in ${value.allocated.count}`;
+    };
+    const messageRows: Array<[string, Delta, string]> = [
+      ["64 KiB binary: all but the last segment in", delta(at("big-before"), at("big-partial")), allocated("big-partial")],
+      ["64 KiB binary: delivered, held by the app", delta(at("big-before"), at("big-delivered")), allocated("big-delivered")],
+      ["64 KiB binary: released, connection closed", delta(at("close-all-clients"), at("big-released")), ""],
+      ["32 KiB text: delivered (and echoed), held", delta(at("text-before"), at("text-delivered")), allocated("text-delivered")],
+      ["32 KiB text: released, connection closed", delta(at("big-released"), at("text-released")), ""],
+    ];
+    print("one message in flight (1460-byte segments, as TCP delivers them; live heap above the open connection and the test frame; released: above the state before the connection):");
+    for (const line of formatTable(
+      [{ header: "step" }, { header: "live B", right: true }, { header: "ESP32 est.", right: true }, { header: "typed arrays made in the step", right: true }],
+      messageRows.map(([name, d, a]) => [name, int(d.snapshotBytes), kib(d.esp32Bytes), a]),
+    ))
+      print(line);
+    const again = delta(at("text-released"), at("text-again-released"));
+    print(`the same text round again: ${int(again.snapshotBytes)} bytes more after release (the first round's residue is a one-time cost, not growth)`);
+    print("(a copy of the message would show as a second 64 KiB allocation or 128 KiB live; pieces read from the socket are the socket's)");
+    print();
+
+    const sizes = await measureSizes();
+    print(`size: esbuild --minify, ES module, es2022; SDK modules external (${EXTERNAL.join(", ")})`);
+    for (const line of formatTable(
+      [{ header: "bundle" }, { header: "minified", right: true }, { header: "gzip", right: true }],
+      sizes.map((row) => [row.name, `${int(row.bytes)} B`, `${int(row.gzipBytes)} B`]),
+    ))
+      print(line);
+    if (!sizes.some((row) => row.name.includes("client"))) print("(no modules/websocket/client/channel.ts yet: client rows skipped)");
+    print("on the device the flash cost is XS bytecode (mcconfig's .xsb), not this text; see docs/device.md");
+    return {
+      idleConnections: IDLE_CONNECTIONS,
+      perConnection: Object.fromEntries(perConnection),
+      messages: Object.fromEntries(messageRows.map(([name, d, a]) => [name, { ...d, allocated: a }])),
+      sizes,
+      steps: heap.steps,
+    };
+  },
+};
+
+export default section;
