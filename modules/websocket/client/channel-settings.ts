@@ -3,11 +3,9 @@
  * seconds, the subprotocol list, and the extra header fields of
  * `notificationCallbacks`. Each refuses a bad value with an exception.
  */
+import { isToken } from "../core/http-head";
 import { ChannelError } from "./channel-status";
 import type { NotificationCallbacks } from "./channel-types";
-
-/** RFC 7230 `token`: subprotocol and header field names. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Extra header fields as `NotificationCallbacks.headers` returns them. */
 export type GivenHeaders = ReturnType<NonNullable<NotificationCallbacks["headers"]>>;
@@ -25,7 +23,7 @@ export function seconds(value: number, name: string): number {
  */
 export function subprotocolList(value: string): string[] {
   const list = value.split(",").map((name) => name.trim()).filter((name) => name !== "");
-  for (const name of list) if (!TOKEN.test(name)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid subprotocol name ${JSON.stringify(name)}`);
+  for (const name of list) if (!isToken(name)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid subprotocol name ${JSON.stringify(name)}`);
   if (new Set(list).size !== list.length) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", "duplicate subprotocol names");
   return list;
 }
@@ -39,7 +37,7 @@ export function extraHeaderFields(given: GivenHeaders | undefined): Array<[strin
   if (given === undefined) return [];
   const pairs: Array<[string, string]> = isPairList(given) ? given.map(([name, value]) => [name, value]) : Object.entries(given);
   for (const [name, value] of pairs) {
-    if (!TOKEN.test(name)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid header name ${JSON.stringify(name)}`);
+    if (!isToken(name)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid header name ${JSON.stringify(name)}`);
     if (/[\r\n\0]/.test(value)) throw new ChannelError("NS_ERROR_ILLEGAL_VALUE", `invalid value of header ${name}`);
   }
   return pairs;

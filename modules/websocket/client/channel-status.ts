@@ -93,7 +93,8 @@ export class ChannelError extends Error {
   readonly code: string;
   constructor(code: string, message: string) {
     super(message);
-    this.name = "ChannelError";
     this.code = code;
   }
 }
+/* `name` on the prototype: on the device the built-in prototypes are frozen after preloading, so assigning `this.name` throws (see core/errors.ts). */
+Object.defineProperty(ChannelError.prototype, "name", { value: "ChannelError", writable: true, configurable: true });

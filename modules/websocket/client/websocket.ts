@@ -69,7 +69,7 @@ export class WebSocket {
       },
       onBinaryMessageAvailable: (_context, bytes) => {
         if (this.#readyState !== WebSocket.OPEN) return;
-        const data = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        const data = bytes.slice().buffer;
         this.onmessage?.({ type: "message", data });
       },
       onServerClose: () => {
@@ -124,7 +124,7 @@ export class WebSocket {
     if (this.#readyState !== WebSocket.OPEN || !this.#channel.isOpen) return;
     if (typeof data === "string") this.#channel.sendMsg(data);
     else if (data instanceof ArrayBuffer) this.#channel.sendBinaryMsg(new Uint8Array(data.slice(0)));
-    else this.#channel.sendBinaryMsg(new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer));
+    else this.#channel.sendBinaryMsg(new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength).slice());
   }
 
   /** Starts the closing handshake (code 1000 or 3000–4999 per the W3C rules; the core checks the rest). */

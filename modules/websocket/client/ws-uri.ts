@@ -29,17 +29,20 @@ export class UriError extends Error {
   readonly code = "NS_ERROR_MALFORMED_URI";
   constructor(message: string) {
     super(message);
-    this.name = "UriError";
   }
 }
+/* `name` on the prototype: on the device the built-in prototypes are frozen after preloading, so assigning `this.name` throws (see core/errors.ts). */
+Object.defineProperty(UriError.prototype, "name", { value: "UriError", writable: true, configurable: true });
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
-const REG_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?$/;
-const RESOURCE = /^[\x21-\x7e]*$/;
+// The patterns are made per call, never held at module level: a preloaded RegExp lives in flash
+// on the device, and the SDK's simulator crashed in RegExp.prototype.exec on one (docs/device.md).
+const ipv4Pattern = (): RegExp => /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+const regNamePattern = (): RegExp => /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.?$/;
+const resourcePattern = (): RegExp => /^[\x21-\x7e]*$/;
 
 /** Whether `host` is a dotted-quad IPv4 literal with every part in 0–255. */
 export function isIPv4(host: string): boolean {
-  const match = IPV4.exec(host);
+  const match = ipv4Pattern().exec(host);
   return match !== null && match.slice(1).every((part) => Number(part) <= 255);
 }
 
@@ -66,11 +69,11 @@ export function parseWsUri(text: string): WsUri {
   }
   const host = authority.toLowerCase();
   if (host === "") throw new UriError("missing host");
-  if (!isIPv4(host) && (IPV4.test(host) || !REG_NAME.test(host))) throw new UriError(`invalid host "${authority}"`);
+  if (!isIPv4(host) && (ipv4Pattern().test(host) || !regNamePattern().test(host))) throw new UriError(`invalid host "${authority}"`);
   let resource = match[3]!;
   if (resource === "") resource = "/";
   else if (resource.startsWith("?")) resource = "/" + resource;
-  if (!RESOURCE.test(resource)) throw new UriError("the path and query must be ASCII without spaces (percent-encode them)");
+  if (!resourcePattern().test(resource)) throw new UriError("the path and query must be ASCII without spaces (percent-encode them)");
   const defaultPort = secure ? 443 : 80;
   const href = `${scheme}://${host}${port === defaultPort ? "" : `:${port}`}${resource}`;
   return { secure, host, port, resource, href };
