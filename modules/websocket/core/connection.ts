@@ -66,16 +66,13 @@ export class Connection {
     this.#random = options.random;
     if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
     const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
-    this.#writer = new FrameWriter(keys, this.limits.maxQueuedBytes, () => this.#handler.onOutput?.());
+    this.#writer = new FrameWriter(keys, this.limits.maxQueuedBytes, this.#handler);
     this.#closeTimeout = options.closeTimeout ?? 5000;
     const created = this.#now();
     this.#keepalive = new Keepalive(options.pingInterval ?? 0, options.pingTimeout ?? 0, created);
-    const assembler = new MessageAssembler(this.limits.maxMessageSize, options.streaming ?? false, {
-      onText: (text) => this.#handler.onText?.(text),
-      onBinary: (data) => this.#handler.onBinary?.(data),
-      onChunk: (data, binary, last) => this.#handler.onChunk?.(data, binary, last),
-      onControl: (opcode, payload) => this.#onControl(opcode, payload),
-    });
+    const assembler = new MessageAssembler(this.limits.maxMessageSize, options.streaming ?? false, this.#handler, (opcode, payload) =>
+      this.#onControl(opcode, payload),
+    );
     this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.limits.maxFrameSize }, assembler);
     if (options.open === true) {
       this.#state = ConnectionState.Open;

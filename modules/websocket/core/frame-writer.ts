@@ -19,14 +19,15 @@ export class FrameWriter {
   /** Masking keys: present at a client, absent at a server. */
   readonly #keys: MaskKeyPool | undefined;
   readonly #maxQueuedBytes: number;
-  readonly #onOutput: () => void;
+  readonly #host: { onOutput?(): void };
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
 
-  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, onOutput: () => void) {
+  /** `host.onOutput()` is called whenever bytes are queued (the connection's handler). */
+  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, host: { onOutput?(): void }) {
     this.#keys = keys;
     this.#maxQueuedBytes = maxQueuedBytes;
-    this.#onOutput = onOutput;
+    this.#host = host;
   }
 
   /** Bytes queued and not yet taken by the transport. */
@@ -64,7 +65,7 @@ export class FrameWriter {
   /** Queues raw bytes (an HTTP head or body). */
   bytes(bytes: Uint8Array): void {
     this.#queue.push(bytes);
-    this.#onOutput();
+    this.#host.onOutput?.();
   }
 
   /** The next bytes to write, at most `max`. */
@@ -96,6 +97,6 @@ export class FrameWriter {
     writeFrameHeader(header, 0, first, payload.length, key);
     this.#queue.push(header);
     this.#queue.push(payload, key);
-    this.#onOutput();
+    this.#host.onOutput?.();
   }
 }

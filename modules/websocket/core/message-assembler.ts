@@ -14,23 +14,29 @@ import type { FrameHeader, FrameSink } from "./frame-parser";
 import { Opcode, isControlOpcode } from "./opcode";
 import { textCodec, type Utf8Decoder } from "./utf8";
 
-/** Where messages go. Views may be kept: they point into chunks the connection owns. */
+/**
+ * Where messages go (the connection's handler itself: one object, no
+ * closures per connection). Views may be kept: they point into chunks the
+ * connection owns.
+ */
 export interface MessageEvents {
   /** A whole text message. */
-  onText(text: string): void;
+  onText?(text: string): void;
   /** A whole binary message. */
-  onBinary(data: Uint8Array): void;
+  onBinary?(data: Uint8Array): void;
   /** Streaming mode: the next piece of a message; `last` on its final piece. */
-  onChunk(data: string | Uint8Array, binary: boolean, last: boolean): void;
-  /** A whole control frame (close, ping or pong). */
-  onControl(opcode: number, payload: Uint8Array): void;
+  onChunk?(data: string | Uint8Array, binary: boolean, last: boolean): void;
 }
+
+/** Where whole control frames (close, ping or pong) go. */
+export type ControlFrameSink = (opcode: number, payload: Uint8Array) => void;
 
 const EMPTY = new Uint8Array(0);
 
 /** See the module comment. */
 export class MessageAssembler implements FrameSink {
   readonly #events: MessageEvents;
+  readonly #onControl: ControlFrameSink;
   readonly #maxMessageSize: number;
   readonly #streaming: boolean;
   /** Opcode of the message in progress (text or binary), or 0 when none. */
@@ -44,10 +50,11 @@ export class MessageAssembler implements FrameSink {
   /** A frame payload being copied together, when it spans chunks. */
   #frameBuffer: Uint8Array | undefined;
 
-  constructor(maxMessageSize: number, streaming: boolean, events: MessageEvents) {
+  constructor(maxMessageSize: number, streaming: boolean, events: MessageEvents, onControl: ControlFrameSink) {
     this.#maxMessageSize = maxMessageSize;
     this.#streaming = streaming;
     this.#events = events;
+    this.#onControl = onControl;
   }
 
   /** Whether a fragmented message is in progress. */
@@ -87,12 +94,12 @@ export class MessageAssembler implements FrameSink {
       const text = this.#decode(chunk);
       if (this.#streaming) {
         const last = header.fin && frameDone;
-        this.#events.onChunk(last ? text + this.#endText() : text, false, last);
+        this.#events.onChunk?.(last ? text + this.#endText() : text, false, last);
       } else {
         this.#text += text;
       }
     } else if (this.#streaming) {
-      this.#events.onChunk(chunk, true, header.fin && frameDone);
+      this.#events.onChunk?.(chunk, true, header.fin && frameDone);
     } else {
       this.#collect(chunk, offset, header.length);
     }
@@ -102,7 +109,7 @@ export class MessageAssembler implements FrameSink {
     const payload = this.#frameBuffer ?? EMPTY;
     this.#frameBuffer = undefined;
     if (isControlOpcode(header.opcode)) {
-      this.#events.onControl(header.opcode, payload);
+      this.#onControl(header.opcode, payload);
       return;
     }
     if (this.#messageOpcode === Opcode.Binary && !this.#streaming && header.length > 0) this.#parts.push(payload);
@@ -111,15 +118,15 @@ export class MessageAssembler implements FrameSink {
     this.#messageOpcode = 0;
     if (this.#streaming) {
       // A final frame with no payload: its pieces never came, so say "last" here.
-      if (header.length === 0) this.#events.onChunk(opcode === Opcode.Text ? this.#endText() : EMPTY, opcode === Opcode.Binary, true);
+      if (header.length === 0) this.#events.onChunk?.(opcode === Opcode.Text ? this.#endText() : EMPTY, opcode === Opcode.Binary, true);
     } else if (opcode === Opcode.Text) {
       const text = this.#text + this.#endText();
       this.#text = "";
-      this.#events.onText(text);
+      this.#events.onText?.(text);
     } else {
       const parts = this.#parts;
       this.#parts = [];
-      this.#events.onBinary(parts.length === 1 ? parts[0]! : concatBytes(parts, this.#messageSize));
+      this.#events.onBinary?.(parts.length === 1 ? parts[0]! : concatBytes(parts, this.#messageSize));
     }
   }
 
