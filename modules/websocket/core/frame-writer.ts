@@ -20,6 +20,8 @@ export class FrameWriter {
   readonly #keys: MaskKeyPool | undefined;
   readonly #maxQueuedBytes: number;
   readonly #host: { onOutput?(): void };
+  /** The key of a small frame, masked at once: reused, never kept. */
+  readonly #key = new Uint8Array(4);
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
 
@@ -88,11 +90,11 @@ export class FrameWriter {
     const first = firstByte(fin, opcode);
     const keys = this.#keys;
     if (!mayAlias || payload.length <= COALESCE_LIMIT) {
-      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.next()));
+      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.nextInto(this.#key)));
       return;
     }
-    // The key is copied: the queued payload is masked later, after the pool may have moved on.
-    const key = keys === undefined ? null : keys.next().slice();
+    // A key of its own: the queued payload is masked later, piece by piece.
+    const key = keys === undefined ? null : keys.nextInto(new Uint8Array(4));
     const header = new Uint8Array(frameHeaderLength(payload.length, key !== null));
     writeFrameHeader(header, 0, first, payload.length, key);
     this.#queue.push(header);

@@ -5,7 +5,8 @@
  */
 import type { RandomSource } from "./handshake";
 
-const POOL_SIZE = 256;
+/** Sixteen keys a refill: small enough for a device's heap, few enough calls into the host. */
+const POOL_SIZE = 64;
 
 /** See the module comment. */
 export class MaskKeyPool {
@@ -17,14 +18,19 @@ export class MaskKeyPool {
     this.#random = random;
   }
 
-  /** The next key, as a view that stays valid until the pool is refilled 64 keys later; copy it to keep it longer. */
-  next(): Uint8Array {
+  /** Writes the next key into `target` (4 bytes) and returns it; no allocation. */
+  nextInto(target: Uint8Array): Uint8Array {
     if (this.#offset === POOL_SIZE) {
       this.#random(this.#pool);
       this.#offset = 0;
     }
-    const key = this.#pool.subarray(this.#offset, this.#offset + 4);
-    this.#offset += 4;
-    return key;
+    const pool = this.#pool;
+    const o = this.#offset;
+    target[0] = pool[o]!;
+    target[1] = pool[o + 1]!;
+    target[2] = pool[o + 2]!;
+    target[3] = pool[o + 3]!;
+    this.#offset = o + 4;
+    return target;
   }
 }
