@@ -17,6 +17,8 @@ import type { BenchContext, SectionLoader } from "./section";
 /** Every section, in run order. */
 const sections: Record<string, SectionLoader> = {
   codec: () => import("./codec"),
+  client: () => import("./client"),
+  server: () => import("./server"),
   device: () => import("./device"),
   power: () => import("./power"),
 };

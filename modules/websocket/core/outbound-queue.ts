@@ -45,7 +45,10 @@ export class OutboundQueue {
     max = Math.floor(max);
     const end = Math.min(entry.bytes.length, entry.sent + max);
     if (entry.key === null) return entry.sent === 0 && end === entry.bytes.length ? entry.bytes : entry.bytes.subarray(entry.sent, end);
-    const piece = entry.bytes.slice(entry.sent, Math.min(end, entry.sent + MASKED_PIECE));
+    // A copy made explicitly: `slice` of a Uint8Array subclass (Node's Buffer) may share memory,
+    // and the caller's payload must never be masked in place.
+    const piece = new Uint8Array(Math.min(end, entry.sent + MASKED_PIECE) - entry.sent);
+    piece.set(entry.bytes.subarray(entry.sent, entry.sent + piece.length));
     applyMask(piece, entry.key, entry.sent & 3);
     return piece;
   }

@@ -169,6 +169,9 @@ export class HttpListener {
     const raw: Uint8Array[] = [];
     const socket = new TCP({
       from: accepted,
+      // WebSocket messages are whole writes already (the core coalesces a small frame with its header);
+      // Nagle would hold the tail of each one for the peer's delayed ACK (~40 ms per echo measured).
+      nodelay: true,
       onReadable: (n) => {
         if (writableSeen) target?.onReadable(n);
         else readablePending = true;
