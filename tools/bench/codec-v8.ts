@@ -14,7 +14,7 @@ import { maskBytewise, maskWordwise } from "../../modules/websocket/core/mask";
 import { nativeTextCodec, pureTextCodec } from "../../modules/websocket/core/utf8";
 import { coreReceiver, coreSender, maskContender, repeatsFor } from "./core-contenders";
 import { PAYLOAD_SIZES, rowsOf, type TestResult } from "./figures";
-import { checkMaskFunction, maskInt32x8 } from "./mask-variants";
+import { checkMaskFunction } from "./mask-check";
 import { BINARY, binaryPayload, chunkedCopy, framesFor, maskedFrameStream, TEXT, utf8Payload, type FrameStream } from "./streams";
 import { measure, type Contender, type TimeboxOptions } from "./timebox";
 import { frame, Receiver, wsMaskingKind, wsUnmask, type WsFrameOptions } from "./ws-internals";
@@ -190,16 +190,14 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
   }
   await finish(send);
 
-  checkMaskFunction("maskInt32x8", maskInt32x8);
   checkMaskFunction("maskWordwise", maskWordwise);
   const mask: TestResult = {
     engine: "v8",
     id: "mask",
     title: "masking alone, in place",
     contenders: [
-      { name: "wordwise", label: "core maskWordwise (default applyMask): Uint32Array, 4× unrolled" },
+      { name: "wordwise", label: "core maskWordwise (default applyMask): Int32Array words, 8× unrolled" },
       { name: "bytewise", label: "core maskBytewise: per-byte loop" },
-      { name: "int32x8", label: "bench variant maskInt32x8: Int32Array, 8× unrolled" },
       { name: "ws", label: `ws unmask as installed: ${wsMaskingKind()}` },
     ],
     baseline: "ws",
@@ -213,7 +211,6 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     const contenders = [
       maskContender("wordwise", maskWordwise, size, calls),
       maskContender("bytewise", maskBytewise, size, calls),
-      maskContender("int32x8", maskInt32x8, size, calls),
       maskContender("ws", (data) => wsUnmask(data as Buffer, wsKey), size, calls, makeBuffer),
     ];
     mask.rows.push(...rowsOf(size, measure(contenders, { ...timing, repMs: timing.repMs / 2 })));

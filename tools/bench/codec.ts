@@ -38,7 +38,7 @@ function summarize(v8: readonly TestResult[], xs: readonly TestResult[] | undefi
   if (sb) parts.push(`send ${ratioRange(sb)}`);
   if (mv) parts.push(`mask@64KiB wordwise/ws ${ratioAt(mv, KIB64)}`);
   const mx = xs ? find(xs, "mask") : undefined;
-  if (mx) parts.push(`XS mask@64KiB wordwise/bytewise ${ratioAt(mx, KIB64)} (aim ≥ 4×), int32x8/wordwise ${ratioAt(mx, KIB64, "int32x8", "wordwise")}`);
+  if (mx) parts.push(`XS mask@64KiB wordwise/bytewise ${ratioAt(mx, KIB64)} (aim ≥ 4×)`);
   return parts.join("; ");
 }
 

@@ -14,7 +14,7 @@ import { maskBytewise, maskWordwise } from "../../modules/websocket/core/mask";
 import { nativeTextCodec, pureTextCodec, type TextDecoderClass, type TextEncoderLike } from "../../modules/websocket/core/utf8";
 import { coreReceiver, coreSender, maskContender, repeatsFor } from "./core-contenders";
 import { PAYLOAD_SIZES, rowsOf, type TestResult } from "./figures";
-import { checkMaskFunction, maskInt32x8 } from "./mask-variants";
+import { checkMaskFunction } from "./mask-check";
 import { BINARY, binaryPayload, fillPseudoRandom, framesFor, maskedFrameStream, TEXT, utf8Payload, xorshift } from "./streams";
 import { measure, type Clock, type TimeboxOptions } from "./timebox";
 
@@ -126,15 +126,13 @@ export function runCodecXs(quick = false): XsCodecFigures {
   tests.push(send);
 
   checkMaskFunction("maskWordwise", maskWordwise);
-  checkMaskFunction("maskInt32x8", maskInt32x8);
   const mask: TestResult = {
     engine: "xs",
     id: "mask",
     title: "masking alone, in place",
     contenders: [
-      { name: "wordwise", label: "core maskWordwise (default applyMask): Uint32Array, 4× unrolled" },
+      { name: "wordwise", label: "core maskWordwise (default applyMask): Int32Array words, 8× unrolled" },
       { name: "bytewise", label: "core maskBytewise: per-byte loop" },
-      { name: "int32x8", label: "bench variant maskInt32x8: Int32Array, 8× unrolled" },
     ],
     baseline: "bytewise",
     primary: "wordwise",
@@ -146,7 +144,6 @@ export function runCodecXs(quick = false): XsCodecFigures {
     const contenders = [
       maskContender("wordwise", maskWordwise, size, calls),
       maskContender("bytewise", maskBytewise, size, calls),
-      maskContender("int32x8", maskInt32x8, size, calls),
     ];
     mask.rows.push(...rowsOf(size, measure(contenders, { ...timing, repMs: timing.repMs * 0.6 })));
   }

@@ -36,7 +36,7 @@ export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
 /** See the module comment. */
 export class Connection {
   readonly role: "client" | "server";
-  readonly limits: Limits;
+  readonly limits: Readonly<Limits>;
   readonly #handler: ConnectionHandler;
   readonly #sha1: Sha1 | undefined;
   readonly #now: () => number;

@@ -20,14 +20,15 @@ export class FrameWriter {
   readonly #keys: MaskKeyPool | undefined;
   readonly #maxQueuedBytes: number;
   readonly #host: { onOutput?(): void };
-  /** The key of a small frame, masked at once: reused, never kept. */
-  readonly #key = new Uint8Array(4);
+  /** The key of a small frame, masked at once: reused, never kept (a client's only). */
+  readonly #key: Uint8Array | undefined;
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
 
   /** `host.onOutput()` is called whenever bytes are queued (the connection's handler). */
   constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, host: { onOutput?(): void }) {
     this.#keys = keys;
+    this.#key = keys === undefined ? undefined : new Uint8Array(4);
     this.#maxQueuedBytes = maxQueuedBytes;
     this.#host = host;
   }
@@ -90,7 +91,7 @@ export class FrameWriter {
     const first = firstByte(fin, opcode);
     const keys = this.#keys;
     if (!mayAlias || payload.length <= COALESCE_LIMIT) {
-      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.nextInto(this.#key)));
+      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.nextInto(this.#key!)));
       return;
     }
     // A key of its own: the queued payload is masked later, piece by piece.

@@ -21,24 +21,32 @@ export interface Limits {
 }
 
 /** The defaults. */
-export const defaultLimits: Readonly<Limits> = {
+export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxMessageSize: 64 * 1024,
   maxFrameSize: 64 * 1024,
   maxHeadSize: 8 * 1024,
   maxLineLength: 4 * 1024,
   maxHeaderCount: 48,
   maxQueuedBytes: 256 * 1024,
-};
+});
 
 /**
  * The defaults with `overrides` applied. When only `maxMessageSize` is given,
- * the frame limit follows it. Every value must be a positive integer.
+ * the frame limit follows it. Every value must be a positive integer. The
+ * result is frozen, and a frozen result given back is returned as it is, so
+ * a server resolves its limits once and its connections share one object.
  */
-export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
+export function resolveLimits(overrides: Partial<Limits> = defaultLimits): Readonly<Limits> {
+  if (Object.isFrozen(overrides) && isComplete(overrides)) return overrides;
   const limits: Limits = { ...defaultLimits, ...overrides };
   if (overrides.maxFrameSize === undefined && overrides.maxMessageSize !== undefined) limits.maxFrameSize = overrides.maxMessageSize;
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`limit ${name} must be a positive integer, got ${String(value)}`);
   }
-  return limits;
+  return Object.freeze(limits);
+}
+
+function isComplete(limits: Partial<Limits>): limits is Limits {
+  for (const name in defaultLimits) if (!(name in limits)) return false;
+  return true;
 }

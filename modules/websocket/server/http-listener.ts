@@ -16,6 +16,7 @@
  * Malformed heads, oversized heads (431) and silent clients (handshake
  * timeout) are answered and closed by the sniffer itself.
  */
+import { concatBytes } from "../core/bytes";
 import Listener from "embedded:io/socket/listener";
 import TCP from "embedded:io/socket/tcp";
 import type { Connection } from "../core/connection";
@@ -253,7 +254,7 @@ export class HttpListener {
         started.callbacks.onReadable(0);
       },
       start: (options) => {
-        let replay: Uint8Array | undefined = concat(raw);
+        let replay: Uint8Array | undefined = concatBytes(raw);
         const driver = new SocketDriver({ ...options, role: "server", scheduler: sharedScheduler(), sha1, random, now });
         driver.attach({
           read: () => {
@@ -289,16 +290,4 @@ export class HttpListener {
 
 function respondText(connection: Connection, status: number, text: string): void {
   connection.respond(status, encodeUtf8(text));
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const chunk of chunks) length += chunk.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
 }

@@ -17,6 +17,7 @@ import { CloseCode } from "../core/close-code";
 import { ConnectionState, type Connection } from "../core/connection";
 import { ProtocolError, UsageError } from "../core/errors";
 import { HandshakeError } from "../core/handshake-error";
+import { resolveLimits, type Limits } from "../core/limits";
 import type { HttpHead } from "../core/http-head";
 import type { SocketDriver } from "../transport/socket-driver";
 import Timer from "timer";
@@ -163,16 +164,19 @@ export class Server extends Emitter implements Endpoint {
   #pending = 0;
   #closing = false;
   #closeEmitted = false;
+  readonly #limits: Readonly<Limits>;
 
   constructor(options: ServerOptions = {}) {
     super();
     this.options = options;
     this.prefix = options.path ?? "/";
     this.#backlog = options.backlog ?? DEFAULT_BACKLOG;
+    // Resolved once: every connection shares this one (frozen) object.
+    this.#limits = resolveLimits(limitsOf(options));
     try {
       this.#http = HttpListener.acquire(options.port ?? 80, {
         handshakeTimeout: options.handshakeTimeout ?? 5000,
-        limits: limitsOf(options),
+        limits: this.#limits,
       });
       this.#http.addEndpoint(this);
       Timer.set(() => {
@@ -210,7 +214,7 @@ export class Server extends Emitter implements Endpoint {
       counted = false;
     };
     const driver = handoff.start({
-      limits: limitsOf(options),
+      limits: this.#limits,
       openTimeout: options.handshakeTimeout ?? 5000,
       pingInterval: (options.pingInterval ?? 0) * 1000,
       pingTimeout: (options.pingTimeout ?? 0) * 1000,
