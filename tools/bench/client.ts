@@ -149,7 +149,7 @@ const section: Section = {
     }
     const part = (mode: Mode): string => ratios.filter((r) => r.mode === mode).map((r) => `${sizeLabel(r.payload)} ${formatRatio(r.ratio)}`).join(" · ");
     const summary = `ours/ws client, latency (rt/s): ${part("latency")}; pipelined ×${PIPELINE} (MB/s): ${part("pipelined")}`;
-    print(`note: the host simulator delivers socket readiness (onReadable/onWritable) from setImmediate, as the device defers its callbacks: one more event-loop turn per receive than ws, which shows most at 1 message in flight`);
+    print(`note: the host simulator delivers socket readiness (onReadable/onWritable) in a microtask after the Node socket event, as the device defers its callbacks to the JS task: a little more work per receive than ws, which shows most at 1 message in flight`);
     print(`note: both clients and the ws server share one Node process and its event loop (2 hops of loopback TCP per round trip); the server's cost is the same for both`);
     print(`summary: ${summary}`);
     return { ws: wsVersion, repMs: timing.repMs, reps: timing.reps, rows, ratios, summary };

@@ -8,7 +8,7 @@
  * - Receive buffer: chunks are kept as received; the socket is paused while
  *   unread bytes reach the receive window (the device only re-opens its TCP
  *   window when the script reads).
- * - Notifications are coalesced bit sets delivered later from `setImmediate`,
+ * - Notifications are coalesced bit sets delivered later, in a microtask,
  *   like `tcpTrigger` posting `tcpDeliver` to the XS machine: never from
  *   inside a method call.
  */
@@ -99,12 +99,18 @@ export class Channel {
     return !this.socket.destroyed;
   }
 
-  /** Coalesce `bits` into the next asynchronous delivery to the owner. */
+  /**
+   * Coalesce `bits` into the next asynchronous delivery to the owner. A
+   * microtask, not a later turn of the event loop: the callback still never
+   * runs inside the method call that caused it (the stack has unwound, as on
+   * the device, where callbacks come from the network task), and a message
+   * costs no extra loop turn.
+   */
   trigger(bits: number): void {
     this.#triggered |= bits;
     if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.#scheduled = false;
       const triggered = this.#triggered;
       this.#triggered = 0;
