@@ -88,10 +88,13 @@ describe("server: ws-style Server", function () {
     assert.equal(ok.subprotocol, null);
     answer = () => false;
     assert.match((await runWsClient(url, [])).error ?? "", /HTTP 403/);
+    const errors: unknown[] = [];
+    server.on("error", (error) => errors.push(error));
     answer = () => {
       throw new Error("no");
     };
     assert.match((await runWsClient(url, [])).error ?? "", /HTTP 403/);
+    assert.equal((errors[0] as Error | undefined)?.message, "no", "the handler's exception reaches the server's error event");
     answer = () => "not-offered";
     assert.match((await runWsClient(url, [], { subprotocols: ["a"] })).error ?? "", /HTTP 403/);
   });

@@ -50,7 +50,8 @@ export interface ServerOptions {
    * Called with the subprotocols the client offers. Return one of them to
    * accept with it; `undefined`, `""` or `true` to accept without a
    * subprotocol; `false` (or throw, or return a string the client did not
-   * offer) to refuse with HTTP 403.
+   * offer) to refuse with HTTP 403. A thrown exception is also emitted as
+   * the server's `error` event.
    */
   acceptHandler?: (protocols: string[]) => string | boolean | undefined | void;
   /** Route prefix: only requests under it reach this server (default "/", everything). */
@@ -232,8 +233,9 @@ export class Server extends Emitter implements Endpoint {
           let choice: string | boolean | undefined | void;
           try {
             choice = options.acceptHandler?.(verdict.protocols.slice());
-          } catch {
-            choice = false;
+          } catch (error) {
+            choice = false; // a throwing handler refuses (403), and the server says why
+            this.emit("error", error);
           }
           if (choice === false || (typeof choice === "string" && choice !== "" && !verdict.protocols.includes(choice))) {
             connection.reject(new HandshakeError("WS_ERR_REJECTED"));
