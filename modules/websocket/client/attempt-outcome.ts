@@ -28,6 +28,8 @@ export interface EndedAttempt {
   target: WsUri;
   /** The channel's open timeout, in milliseconds. */
   openTimeout: number;
+  /** The `Retry-After` header of the response that refused the handshake, "" for none. */
+  retryAfter: string;
 }
 
 /**
@@ -71,7 +73,9 @@ export function statusOfEndedAttempt(attempt: EndedAttempt): ChannelStatus {
   }
   if (failure instanceof HandshakeError) {
     const status = failure.status > 0 ? `HTTP ${failure.status}: ` : "";
-    return new ChannelStatus("NS_ERROR_WEBSOCKET_HANDSHAKE", { message: `handshake rejected: ${status}${failure.message}`, httpStatus: failure.status, errorCode: failure.code });
+    return new ChannelStatus("NS_ERROR_WEBSOCKET_HANDSHAKE", {
+      message: `handshake rejected: ${status}${failure.message}`, httpStatus: failure.status, errorCode: failure.code, retryAfter: attempt.retryAfter,
+    });
   }
   if (failure instanceof ProtocolError) {
     if (failure.code === "WS_ERR_PING_TIMEOUT") return new ChannelStatus("NS_ERROR_PING_TIMEOUT", { ...closed, message: failure.message, errorCode: failure.code });

@@ -50,6 +50,7 @@ export interface ChannelStatusDetails {
   wasClean?: boolean;
   httpStatus?: number;
   errorCode?: string;
+  retryAfter?: string;
 }
 
 /** See the module comment. `String(status)` is its code. */
@@ -67,6 +68,8 @@ export class ChannelStatus {
   readonly httpStatus: number;
   /** The core's error code (`WS_ERR_*`) behind a failure, "" otherwise. */
   readonly errorCode: string;
+  /** The `Retry-After` header of a refused handshake (a 503, say), "" when there was none. */
+  readonly retryAfter: string;
 
   constructor(code: ChannelStatusCode, details: ChannelStatusDetails = {}) {
     this.code = code;
@@ -76,6 +79,7 @@ export class ChannelStatus {
     this.wasClean = details.wasClean ?? false;
     this.httpStatus = details.httpStatus ?? 0;
     this.errorCode = details.errorCode ?? "";
+    this.retryAfter = details.retryAfter ?? "";
   }
 
   /** Whether this is NS_OK. */

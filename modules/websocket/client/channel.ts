@@ -23,6 +23,7 @@ import { buildClosePayload } from "../core/close-payload";
 import { ConnectionState, type CloseResult, type ConnectionHandler } from "../core/connection";
 import type { ProtocolError } from "../core/errors";
 import { HandshakeError } from "../core/handshake-error";
+import { headerValue } from "../core/http-head";
 import { now, random, sha1, sharedScheduler } from "../transport/platform";
 import { SocketDriver } from "../transport/socket-driver";
 import { redirectTarget, statusOfEndedAttempt } from "./attempt-outcome";
@@ -74,6 +75,7 @@ export class WebSocketChannel {
   /** Per attempt: the transport connected (TCP) or finished its handshake (TLS). */
   #transportOpen = false;
   #failure: ProtocolError | HandshakeError | undefined;
+  #retryAfter = "";
   #setupError: unknown;
   #protocol = "";
   #extensions = "";
@@ -150,6 +152,11 @@ export class WebSocketChannel {
   /** Bytes queued and not yet in the socket's send buffer (frame headers included). */
   get bufferedAmount(): number {
     return this.#driver?.connection.bufferedAmount ?? 0;
+  }
+
+  /** Milliseconds from the last keepalive ping (or network-change probe) to its pong; NaN before the first. */
+  get roundTripTime(): number {
+    return this.#driver?.connection.roundTripTime ?? Number.NaN;
   }
 
   /** Whether the channel is open: `onStart` was called and no close frame was sent or received. */
@@ -247,6 +254,7 @@ export class WebSocketChannel {
     if (this.#aborted) return this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
     this.#transportOpen = false;
     this.#failure = undefined;
+    this.#retryAfter = "";
     this.#setupError = undefined;
     const handler: ConnectionHandler = {
       onOpen: () => this.#handshakeCompleted(driver),
@@ -262,8 +270,10 @@ export class WebSocketChannel {
         this.#stream = undefined;
         this.#listener?.onServerClose?.(this.#context, code, reason);
       },
-      onError: (error) => {
-        if (driver === this.#driver) this.#failure = error;
+      onError: (error, response) => {
+        if (driver !== this.#driver) return;
+        this.#failure = error;
+        this.#retryAfter = response === undefined ? "" : (headerValue(response, "Retry-After") ?? "");
       },
       onClosed: (result) => this.#attemptEnded(driver, result),
     };
@@ -345,6 +355,7 @@ export class WebSocketChannel {
     this.#stop(statusOfEndedAttempt({
       result, failure, target: this.#uri!, openTimeout: this.#openTimeout,
       setupError: this.#setupError, started: this.#started, aborted: this.#aborted, transportOpen: this.#transportOpen,
+      retryAfter: this.#retryAfter,
     }));
   }
 
