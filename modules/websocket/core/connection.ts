@@ -18,11 +18,11 @@ import { FrameParser } from "./frame-parser";
 import { FrameWriter } from "./frame-writer";
 import { HandshakeError } from "./handshake-error";
 import { buildAcceptResponse, buildClientRequest, createClientKey, parseUpgradeRequest, httpResponseBytes, refusalBytes, validateServerResponse } from "./handshake";
-import type { AcceptOptions, ClientHandshakeResult, ClientRequestOptions, RandomSource, Sha1, UpgradeRequest } from "./handshake";
+import type { AcceptOptions, ClientRequestOptions, Sha1, UpgradeRequest } from "./handshake";
 import { HttpHeadReader, serializeHead, type HttpHead } from "./http-head";
 import { resolveLimits, type Limits } from "./limits";
 import { MaskKeyPool } from "./mask-key-pool";
-import { MessageAssembler } from "./message-assembler";
+import { MessageAssembler, type ControlFrameSink } from "./message-assembler";
 import { Keepalive } from "./keepalive";
 import { Opcode } from "./opcode";
 import { encodeUtf8 } from "./utf8";
@@ -33,23 +33,41 @@ export { ConnectionState } from "./connection-types";
 export type { ConnectionHandler, ConnectionOptions, CloseResult } from "./connection-types";
 export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
 
-/** See the module comment. */
-export class Connection {
+/**
+ * See the module comment.
+ *
+ * Device heap: the aim is at most 1 KiB of XS heap per open idle connection,
+ * and every object, closure and typed array costs slots (16 bytes each on
+ * the ESP32). So what an idle connection does not need is made on first
+ * use (the keepalive bookkeeping, the parser's and the writer's byte
+ * buffers), no closure is made per connection, and helper methods are
+ * TypeScript-`private` prototype methods rather than `#` methods: XS gives
+ * every instance one slot per `#` method (measured with `npm run bench -- device`).
+ */
+export class Connection implements ControlFrameSink {
   readonly role: "client" | "server";
   readonly limits: Readonly<Limits>;
   readonly #handler: ConnectionHandler;
   readonly #sha1: Sha1 | undefined;
   readonly #now: () => number;
-  readonly #random: RandomSource | undefined;
   readonly #writer: FrameWriter;
   readonly #parser: FrameParser;
   readonly #closeTimeout: number;
-  readonly #keepalive: Keepalive;
+  /** Made when `pingInterval` is set, or at the first {@link probe}: without either there is nothing to keep. */
+  #keepalive: Keepalive | undefined;
+  /** For a keepalive made by a probe (`pingInterval` 0). */
+  readonly #pingTimeout: number;
   #state: ConnectionState = ConnectionState.Connecting;
   #headReader: HttpHeadReader | undefined;
   #request: ClientRequestOptions | undefined;
   #upgrade: UpgradeRequest | undefined;
-  #handshake: ClientHandshakeResult = { protocol: "", extensions: "" };
+  /**
+   * What the handshake settled; `undefined` reads as "". (Not initialised
+   * with "": XS copies a string literal into the heap each time it is
+   * evaluated, unless the module is preloaded.)
+   */
+  #protocol: string | undefined;
+  #extensions: string | undefined;
   #deferredInput: Uint8Array | undefined;
   #closeSent = false;
   #closeReceived: CloseInfo | undefined;
@@ -62,17 +80,17 @@ export class Connection {
     this.limits = resolveLimits(options.limits);
     this.#handler = options.handler;
     this.#sha1 = options.sha1;
-    this.#now = options.now ?? (() => 0);
-    this.#random = options.random;
+    this.#now = options.now ?? zeroClock;
     if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
     const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
     this.#writer = new FrameWriter(keys, this.limits.maxQueuedBytes, this.#handler);
     this.#closeTimeout = options.closeTimeout ?? 5000;
     const created = this.#now();
-    this.#keepalive = new Keepalive(options.pingInterval ?? 0, options.pingTimeout ?? 0, created);
-    const assembler = new MessageAssembler(this.limits.maxMessageSize, options.streaming ?? false, this.#handler, (opcode, payload) =>
-      this.#onControl(opcode, payload),
-    );
+    this.#pingTimeout = options.pingTimeout ?? 0;
+    const pingInterval = options.pingInterval ?? 0;
+    if (pingInterval > 0) this.#keepalive = new Keepalive(pingInterval, this.#pingTimeout, created);
+    // The connection itself takes the control frames: no closure per connection.
+    const assembler = new MessageAssembler(this.limits.maxMessageSize, options.streaming ?? false, this.#handler, this);
     this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.limits.maxFrameSize }, assembler);
     if (options.open === true) {
       this.#state = ConnectionState.Open;
@@ -89,12 +107,12 @@ export class Connection {
 
   /** The subprotocol in use, "" for none. */
   get protocol(): string {
-    return this.#handshake.protocol;
+    return this.#protocol ?? "";
   }
 
   /** The negotiated `Sec-WebSocket-Extensions` value, "" for none. */
   get extensions(): string {
-    return this.#handshake.extensions;
+    return this.#extensions ?? "";
   }
 
   /** Server: the client's upgrade request, once it has arrived and is valid. */
@@ -109,7 +127,7 @@ export class Connection {
 
   /** Milliseconds between the last keepalive ping and its pong; NaN before the first. */
   get roundTripTime(): number {
-    return this.#keepalive.roundTripTime;
+    return this.#keepalive?.roundTripTime ?? Number.NaN;
   }
 
   /** Why the connection failed, if it did. */
@@ -124,7 +142,7 @@ export class Connection {
     if (this.role !== "client" || this.#state !== ConnectionState.Connecting || this.#request !== undefined) {
       throw new UsageError("WS_ERR_INVALID_STATE", "startHandshake is for a new client connection, once");
     }
-    this.#request = { ...options, key: createClientKey(this.#random!) };
+    this.#request = { ...options, key: createClientKey(this.#writer.keys!.random) }; // a client always has its key pool
     this.#writer.bytes(serializeHead(buildClientRequest(this.#request)));
   }
 
@@ -134,10 +152,11 @@ export class Connection {
     if (this.role !== "server" || this.#state !== ConnectionState.Connecting || request === undefined) {
       throw new UsageError("WS_ERR_INVALID_STATE", "accept needs a valid upgrade request that is not yet answered");
     }
-    const head = buildAcceptResponse(request, options, this.#sha1Required());
-    this.#handshake = { protocol: options.protocol ?? "", extensions: options.extensions ?? "" };
+    const head = buildAcceptResponse(request, options, this.sha1Required());
+    this.#protocol = options.protocol;
+    this.#extensions = options.extensions;
     this.#writer.bytes(serializeHead(head));
-    this.#open();
+    this.open();
   }
 
   /**
@@ -145,8 +164,8 @@ export class Connection {
    * refusal, or a page) and closes the transport after it.
    */
   respond(status: number, body: Uint8Array = new Uint8Array(0), headers: ReadonlyArray<readonly [string, string]> = []): void {
-    this.#checkUnanswered("respond");
-    this.#answerAndClose(httpResponseBytes(status, body, headers));
+    this.checkUnanswered("respond");
+    this.answerAndClose(httpResponseBytes(status, body, headers));
   }
 
   /**
@@ -155,20 +174,20 @@ export class Connection {
    * `onError` follows (a refusal the connection makes itself reports one).
    */
   reject(error: HandshakeError): void {
-    this.#checkUnanswered("reject");
-    this.#answerAndClose(refusalBytes(error));
+    this.checkUnanswered("reject");
+    this.answerAndClose(refusalBytes(error));
   }
 
-  #checkUnanswered(what: string): void {
+  private checkUnanswered(what: string): void {
     if (this.role !== "server" || this.#state !== ConnectionState.Connecting || this.#headReader !== undefined) {
       throw new UsageError("WS_ERR_INVALID_STATE", `${what} answers a request that has arrived and is not yet answered`);
     }
   }
 
-  #answerAndClose(response: Uint8Array): void {
+  private answerAndClose(response: Uint8Array): void {
     this.#writer.bytes(response);
     this.#state = ConnectionState.Closing;
-    this.#requestTransportClose();
+    this.requestTransportClose();
   }
 
   // ── Input ─────────────────────────────────────────────────────────────
@@ -179,9 +198,9 @@ export class Connection {
    */
   receive(chunk: Uint8Array): void {
     if (this.#state === ConnectionState.Closed || this.#transportClosing || chunk.length === 0) return;
-    this.#keepalive.heard(this.#now()); // any byte proves the peer alive
+    this.#keepalive?.heard(this.#now()); // any byte proves the peer alive
     if (this.#headReader !== undefined) {
-      this.#receiveHead(chunk);
+      this.receiveHead(chunk);
       return;
     }
     if (this.#state === ConnectionState.Connecting) {
@@ -197,38 +216,40 @@ export class Connection {
     }
   }
 
-  #receiveHead(chunk: Uint8Array): void {
+  private receiveHead(chunk: Uint8Array): void {
     let result;
     try {
       result = this.#headReader!.push(chunk);
     } catch (error) {
       if (!(error instanceof HandshakeError)) throw error;
-      this.#handshakeFailed(error);
+      this.handshakeFailed(error);
       return;
     }
     if (result === undefined) return;
     this.#headReader = undefined;
-    if (this.role === "client") this.#onResponse(result.head, result.rest);
-    else this.#onRequest(result.head, result.rest);
+    if (this.role === "client") this.onResponse(result.head, result.rest);
+    else this.onRequest(result.head, result.rest);
   }
 
-  #onResponse(head: HttpHead, rest: Uint8Array): void {
+  private onResponse(head: HttpHead, rest: Uint8Array): void {
     if (this.#request === undefined) {
-      this.#fail(new HandshakeError("WS_ERR_MALFORMED_HTTP", "a response arrived before the request was sent"), head);
+      this.failWith(new HandshakeError("WS_ERR_MALFORMED_HTTP", "a response arrived before the request was sent"), head);
       return;
     }
     try {
-      this.#handshake = validateServerResponse(head, this.#request, this.#sha1Required());
+      const handshake = validateServerResponse(head, this.#request, this.sha1Required());
+      this.#protocol = handshake.protocol;
+      this.#extensions = handshake.extensions;
     } catch (error) {
       if (!(error instanceof HandshakeError)) throw error;
-      this.#handshakeFailed(error, head);
+      this.handshakeFailed(error, head);
       return;
     }
-    this.#open(head);
+    this.open(head);
     if (rest.length > 0) this.receive(rest);
   }
 
-  #onRequest(head: HttpHead, rest: Uint8Array): void {
+  private onRequest(head: HttpHead, rest: Uint8Array): void {
     let verdict: UpgradeRequest | HandshakeError;
     try {
       verdict = this.#upgrade = parseUpgradeRequest(head);
@@ -239,21 +260,21 @@ export class Connection {
     this.#deferredInput = rest.length > 0 ? rest : undefined;
     this.#handler.onRequest?.(verdict, head);
     if (this.#state !== ConnectionState.Connecting) return; // the owner answered
-    if (verdict instanceof HandshakeError) this.#handshakeFailed(verdict);
+    if (verdict instanceof HandshakeError) this.handshakeFailed(verdict);
     else this.accept();
   }
 
-  #handshakeFailed(error: HandshakeError, head?: HttpHead): void {
+  private handshakeFailed(error: HandshakeError, head?: HttpHead): void {
     if (this.role === "server" && this.#state === ConnectionState.Connecting) {
       this.#headReader = undefined;
       this.#writer.bytes(refusalBytes(error)); // #fail then reports the error and closes the transport after the refusal
     }
-    this.#fail(error, head);
+    this.failWith(error, head);
   }
 
-  #open(head?: HttpHead): void {
+  private open(head?: HttpHead): void {
     this.#state = ConnectionState.Open;
-    this.#keepalive.heard(this.#now());
+    this.#keepalive?.heard(this.#now());
     this.#deadline = Number.POSITIVE_INFINITY;
     this.#handler.onOpen?.(head);
     const pending = this.#deferredInput;
@@ -261,7 +282,8 @@ export class Connection {
     if (pending !== undefined) this.receive(pending);
   }
 
-  #onControl(opcode: number, payload: Uint8Array): void {
+  /** @internal {@link ControlFrameSink}: a whole close, ping or pong frame from the message assembler. */
+  onControlFrame(opcode: number, payload: Uint8Array): void {
     if (opcode === Opcode.Ping) {
       // §5.5.2: answer with a pong carrying the same payload, unless we are closing. A peer that
       // pings and never reads must not grow the queue past its limit: §5.5.3 allows answering
@@ -271,14 +293,14 @@ export class Connection {
       }
       this.#handler.onPing?.(payload);
     } else if (opcode === Opcode.Pong) {
-      this.#keepalive.ponged(this.#now());
+      this.#keepalive?.ponged(this.#now());
       this.#handler.onPong?.(payload);
     } else {
-      this.#onCloseFrame(parseClosePayload(payload));
+      this.onCloseFrame(parseClosePayload(payload));
     }
   }
 
-  #onCloseFrame(info: CloseInfo): void {
+  private onCloseFrame(info: CloseInfo): void {
     this.#closeReceived = info;
     this.#parser.halt(); // §5.5.1: nothing after a close frame
     this.#handler.onCloseFrame?.(info.code, info.reason);
@@ -293,31 +315,31 @@ export class Connection {
       this.#writer.control(Opcode.Close, buildClosePayload(code));
     }
     // §7.1.1: the server closes the TCP connection first.
-    if (this.role === "server") this.#requestTransportClose();
+    if (this.role === "server") this.requestTransportClose();
   }
 
   // ── Output ────────────────────────────────────────────────────────────
 
   /** Sends a text message, or a fragment of one when `fin` is false (§5.4). */
   sendText(text: string, fin = true): void {
-    this.#checkOpen("messages");
+    this.checkOpen("messages");
     this.#writer.message(Opcode.Text, encodeUtf8(text), fin);
   }
 
   /** Sends a binary message, or a fragment of one when `fin` is false. Large payloads are queued as views: do not change them until sent. */
   sendBinary(data: Uint8Array, fin = true): void {
-    this.#checkOpen("messages");
+    this.checkOpen("messages");
     this.#writer.message(Opcode.Binary, data, fin);
   }
 
   /** Sends a ping (§5.5.2) with at most 125 bytes of payload. */
   ping(payload: Uint8Array | string = EMPTY): void {
-    this.#sendControl(Opcode.Ping, payload);
+    this.sendControl(Opcode.Ping, payload);
   }
 
   /** Sends an unsolicited pong (§5.5.3) with at most 125 bytes of payload. */
   pong(payload: Uint8Array | string = EMPTY): void {
-    this.#sendControl(Opcode.Pong, payload);
+    this.sendControl(Opcode.Pong, payload);
   }
 
   /**
@@ -330,6 +352,7 @@ export class Connection {
    */
   probe(now: number = this.#now()): boolean {
     if (this.#state !== ConnectionState.Open || this.#closeSent) return false;
+    this.#keepalive ??= new Keepalive(0, this.#pingTimeout, now);
     this.#keepalive.probed(now);
     this.#writer.control(Opcode.Ping, EMPTY);
     return true;
@@ -345,7 +368,7 @@ export class Connection {
     if (this.#state === ConnectionState.Connecting) {
       this.#writer.clear(); // an unsent or unanswered handshake is simply dropped
       this.#state = ConnectionState.Closing;
-      this.#requestTransportClose();
+      this.requestTransportClose();
       return;
     }
     if (this.#state !== ConnectionState.Open) return;
@@ -362,10 +385,10 @@ export class Connection {
    * goes on the wire, stops parsing, and asks the host to close the transport.
    */
   fail(error: ProtocolError): void {
-    this.#fail(error);
+    this.failWith(error);
   }
 
-  #fail(error: ProtocolError | HandshakeError, head?: HttpHead): void {
+  private failWith(error: ProtocolError | HandshakeError, head?: HttpHead): void {
     if (this.#failure !== undefined || this.#state === ConnectionState.Closed) return;
     this.#failure = error;
     this.#parser.halt();
@@ -375,7 +398,7 @@ export class Connection {
     }
     this.#state = ConnectionState.Closing;
     this.#handler.onError?.(error, head);
-    this.#requestTransportClose();
+    this.requestTransportClose();
   }
 
   /** The next bytes to write (at most `max`), or `undefined` when there are none. */
@@ -388,14 +411,14 @@ export class Connection {
     this.#writer.consume(count);
   }
 
-  #sendControl(opcode: number, payload: Uint8Array | string): void {
+  private sendControl(opcode: number, payload: Uint8Array | string): void {
     const bytes = typeof payload === "string" ? encodeUtf8(payload) : payload;
     if (bytes.length > 125) throw new UsageError("WS_ERR_CONTROL_TOO_LONG", "control frame payloads are at most 125 bytes (§5.5)");
-    this.#checkOpen("pings and pongs");
+    this.checkOpen("pings and pongs");
     this.#writer.control(opcode, bytes);
   }
 
-  #checkOpen(what: string): void {
+  private checkOpen(what: string): void {
     if (this.#state !== ConnectionState.Open || this.#closeSent) {
       throw new UsageError("WS_ERR_INVALID_STATE", `${what} can be sent only while the connection is open`);
     }
@@ -403,7 +426,7 @@ export class Connection {
 
   // ── Transport and time ────────────────────────────────────────────────
 
-  #requestTransportClose(): void {
+  private requestTransportClose(): void {
     if (this.#transportClosing) return;
     this.#transportClosing = true;
     this.#deadline = Number.POSITIVE_INFINITY;
@@ -433,7 +456,7 @@ export class Connection {
   /** When {@link handleTimeout} should next be called (a clock reading), or +Infinity. */
   nextDeadline(): number {
     if (this.#state !== ConnectionState.Open) return this.#deadline;
-    return Math.min(this.#deadline, this.#keepalive.deadline());
+    return this.#keepalive === undefined ? this.#deadline : Math.min(this.#deadline, this.#keepalive.deadline());
   }
 
   /**
@@ -443,7 +466,7 @@ export class Connection {
    */
   keepaliveWindowStart(): number {
     if (this.#state !== ConnectionState.Open || this.#closeSent) return Number.POSITIVE_INFINITY;
-    return this.#keepalive.windowStart();
+    return this.#keepalive?.windowStart() ?? Number.POSITIVE_INFINITY;
   }
 
   /**
@@ -454,7 +477,7 @@ export class Connection {
    */
   keepaliveNow(now: number = this.#now()): boolean {
     if (now < this.keepaliveWindowStart()) return false;
-    this.#keepalive.pinged(now);
+    this.#keepalive!.pinged(now); // a finite window start means there is a keepalive
     this.#writer.control(Opcode.Ping, EMPTY);
     return true;
   }
@@ -466,24 +489,29 @@ export class Connection {
    */
   handleTimeout(now: number = this.#now()): void {
     if (now >= this.#deadline) {
-      if (this.#state === ConnectionState.Connecting) this.#fail(new ProtocolError("WS_ERR_OPEN_TIMEOUT"));
-      else if (this.#state === ConnectionState.Closing) this.#requestTransportClose();
+      if (this.#state === ConnectionState.Connecting) this.failWith(new ProtocolError("WS_ERR_OPEN_TIMEOUT"));
+      else if (this.#state === ConnectionState.Closing) this.requestTransportClose();
       return;
     }
     if (this.#state !== ConnectionState.Open) return;
-    const action = this.#keepalive.due(now);
+    const action = this.#keepalive?.due(now);
     if (action === "timeout") {
-      this.#fail(new ProtocolError("WS_ERR_PING_TIMEOUT"));
+      this.failWith(new ProtocolError("WS_ERR_PING_TIMEOUT"));
     } else if (action === "ping" && !this.#closeSent) {
-      this.#keepalive.pinged(now);
+      this.#keepalive!.pinged(now);
       this.#writer.control(Opcode.Ping, EMPTY);
     }
   }
 
-  #sha1Required(): Sha1 {
+  private sha1Required(): Sha1 {
     if (this.#sha1 === undefined) throw new TypeError("the opening handshake needs a SHA-1 function from the host");
     return this.#sha1;
   }
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The clock when the host gives none: shared, not a closure per connection. */
+function zeroClock(): number {
+  return 0;
+}

@@ -2,10 +2,11 @@
  * The incremental frame parser (RFC 6455 §5.2): bytes in any chunking in,
  * frame headers and unmasked payload views out.
  *
- * An explicit state machine with one loop. Header bytes gather in a 14-byte
- * scratch buffer; payload bytes are never copied: each piece is unmasked in
- * place in the caller's chunk and handed on as a view. The parser takes
- * ownership of the chunks it is given.
+ * An explicit state machine with one loop. Header bytes are read in place
+ * when the header is whole in a chunk, and gather in an 8-byte buffer when it
+ * is split across chunks; payload bytes are never copied: each piece is
+ * unmasked in place in the caller's chunk and handed on as a view. The parser
+ * takes ownership of the chunks it is given.
  *
  * Frame-level rules are enforced here, as soon as the byte that breaks them
  * arrives, and always before anything is allocated for a frame. Rules that
@@ -58,16 +59,27 @@ export type ParserState = (typeof ParserState)[keyof typeof ParserState];
 
 const TWO_TO_32 = 0x100000000;
 
-/** See the module comment. */
+/**
+ * See the module comment. Helpers are TS-`private`, not `#` methods: XS gives
+ * every instance a slot per `#` method, and a device keeps many parsers.
+ */
 export class FrameParser {
   #state: ParserState = ParserState.Header;
   readonly #sink: FrameSink;
   readonly #expectMasked: boolean;
   readonly #maxFrameSize: number;
   readonly #allowedRsv: number;
-  readonly #scratch = new Uint8Array(8);
-  #scratchLength = 0;
-  readonly #key = new Uint8Array(4);
+  /**
+   * Header bytes split across chunks (up to the 8 of a 64-bit length), and
+   * then, in bytes 0–3, the mask key of the frame whose payload is being read
+   * (the mask functions read only the first four bytes of a key). The two
+   * uses never overlap: a header is complete before its payload starts.
+   * Made on first need, so an idle connection has none (and a client, whose
+   * frames are unmasked, only when a header straddles two chunks).
+   */
+  #bytes: Uint8Array | undefined;
+  /** Header bytes gathered in {@link #bytes}. */
+  #gathered = 0;
   readonly #header: FrameHeader = { fin: false, rsv: 0, opcode: 0, masked: false, length: 0 };
   #received = 0;
 
@@ -95,50 +107,47 @@ export class FrameParser {
    */
   push(chunk: Uint8Array): void {
     try {
-      this.#run(chunk);
+      this.run(chunk);
     } catch (error) {
       this.#state = ParserState.Halted;
       throw error;
     }
   }
 
-  #run(chunk: Uint8Array): void {
+  private run(chunk: Uint8Array): void {
     let pos = 0;
     const end = chunk.length;
     while (pos < end) {
       switch (this.#state) {
         case ParserState.Header:
-          if (this.#scratchLength === 0 && end - pos >= 2) {
-            pos = this.#readWholeHeader(chunk, pos);
+          if (this.#gathered === 0 && end - pos >= 2) {
+            pos = this.readWholeHeader(chunk, pos);
             break;
           }
-          pos = this.#gather(chunk, pos, 2);
-          if (this.#scratchLength === 2) this.#readFirstTwoBytes(this.#scratch[0]!, this.#scratch[1]!);
+          pos = this.gather(chunk, pos, 2);
+          if (this.#gathered === 2) this.readFirstTwoBytes(this.#bytes![0]!, this.#bytes![1]!);
           break;
         case ParserState.Length16:
-          pos = this.#gather(chunk, pos, 2);
-          if (this.#scratchLength === 2) this.#setLength((this.#scratch[0]! << 8) | this.#scratch[1]!);
+          pos = this.gather(chunk, pos, 2);
+          if (this.#gathered === 2) this.setLength((this.#bytes![0]! << 8) | this.#bytes![1]!);
           break;
         case ParserState.Length64:
-          pos = this.#gather(chunk, pos, 8);
-          if (this.#scratchLength === 8) this.#readLength64();
+          pos = this.gather(chunk, pos, 8);
+          if (this.#gathered === 8) this.readLength64(this.#bytes!, 0);
           break;
         case ParserState.MaskKey:
-          pos = this.#gather(chunk, pos, 4);
-          if (this.#scratchLength === 4) {
-            this.#key.set(this.#scratch.subarray(0, 4));
-            this.#startPayload();
-          }
+          pos = this.gather(chunk, pos, 4);
+          if (this.#gathered === 4) this.startPayload(); // the key is in place, in bytes 0–3
           break;
         case ParserState.Payload: {
           const header = this.#header;
           const take = Math.min(header.length - this.#received, end - pos);
           const piece = chunk.subarray(pos, pos + take);
-          if (header.masked) applyMask(piece, this.#key, this.#received & 3);
+          if (header.masked) applyMask(piece, this.#bytes!, this.#received & 3);
           this.#received += take;
           pos += take;
           this.#sink.onFramePayload(piece, header);
-          if (this.#state === ParserState.Payload && this.#received === header.length) this.#endFrame();
+          if (this.#state === ParserState.Payload && this.#received === header.length) this.endFrame();
           break;
         }
         default:
@@ -147,22 +156,22 @@ export class FrameParser {
     }
   }
 
-  /** Copies bytes into the scratch buffer until it holds `want`; returns the new position. */
-  #gather(chunk: Uint8Array, pos: number, want: number): number {
-    const scratch = this.#scratch;
-    let filled = this.#scratchLength;
-    while (filled < want && pos < chunk.length) scratch[filled++] = chunk[pos++]!;
-    this.#scratchLength = filled;
+  /** Copies bytes into {@link #bytes} until it holds `want`; returns the new position. */
+  private gather(chunk: Uint8Array, pos: number, want: number): number {
+    const bytes = (this.#bytes ??= new Uint8Array(8));
+    let filled = this.#gathered;
+    while (filled < want && pos < chunk.length) bytes[filled++] = chunk[pos++]!;
+    this.#gathered = filled;
     return pos;
   }
 
   /**
    * The fast path: the first two bytes are in the chunk, so read them in
    * place, and the rest of the header too when it is all there (the common
-   * case), skipping the scratch buffer. Returns the new position.
+   * case), gathering nothing. Returns the new position.
    */
-  #readWholeHeader(chunk: Uint8Array, pos: number): number {
-    this.#readFirstTwoBytes(chunk[pos]!, chunk[pos + 1]!);
+  private readWholeHeader(chunk: Uint8Array, pos: number): number {
+    this.readFirstTwoBytes(chunk[pos]!, chunk[pos + 1]!);
     pos += 2;
     const state = this.#state;
     const extra = state === ParserState.Length16 ? 2 : state === ParserState.Length64 ? 8 : 0;
@@ -170,26 +179,25 @@ export class FrameParser {
     if (extra === 0 && keyLength === 0) return pos; // already in Payload (or done, for an empty frame)
     if (chunk.length - pos < extra + keyLength) return pos; // the slow path gathers the rest
     if (extra === 2) {
-      this.#setLength((chunk[pos]! << 8) | chunk[pos + 1]!);
+      this.setLength((chunk[pos]! << 8) | chunk[pos + 1]!);
       pos += 2;
     } else if (extra === 8) {
-      this.#scratch.set(chunk.subarray(pos, pos + 8));
-      this.#readLength64();
+      this.readLength64(chunk, pos);
       pos += 8;
     }
     if (keyLength === 4) {
-      const key = this.#key;
+      const key = (this.#bytes ??= new Uint8Array(8));
       key[0] = chunk[pos]!;
       key[1] = chunk[pos + 1]!;
       key[2] = chunk[pos + 2]!;
       key[3] = chunk[pos + 3]!;
-      this.#startPayload();
+      this.startPayload();
       pos += 4;
     }
     return pos;
   }
 
-  #readFirstTwoBytes(b0: number, b1: number): void {
+  private readFirstTwoBytes(b0: number, b1: number): void {
     const header = this.#header;
     header.fin = (b0 & 0x80) !== 0;
     header.rsv = b0 & 0x70;
@@ -208,41 +216,41 @@ export class FrameParser {
     if (header.masked !== this.#expectMasked) {
       throw new ProtocolError(this.#expectMasked ? "WS_ERR_EXPECTED_MASK" : "WS_ERR_UNEXPECTED_MASK");
     }
-    this.#scratchLength = 0;
+    this.#gathered = 0;
     if (length7 === 126) this.#state = ParserState.Length16;
     else if (length7 === 127) this.#state = ParserState.Length64;
-    else this.#setLength(length7);
+    else this.setLength(length7);
   }
 
-  #readLength64(): void {
-    const s = this.#scratch;
-    const high = ((s[0]! << 24) | (s[1]! << 16) | (s[2]! << 8) | s[3]!) >>> 0;
-    const low = ((s[4]! << 24) | (s[5]! << 16) | (s[6]! << 8) | s[7]!) >>> 0;
+  /** Reads the 64-bit length at `at` in `s` (the chunk, or the gathered bytes). */
+  private readLength64(s: Uint8Array, at: number): void {
+    const high = ((s[at]! << 24) | (s[at + 1]! << 16) | (s[at + 2]! << 8) | s[at + 3]!) >>> 0;
+    const low = ((s[at + 4]! << 24) | (s[at + 5]! << 16) | (s[at + 6]! << 8) | s[at + 7]!) >>> 0;
     // §5.2: the most significant bit of a 64-bit length must be 0.
     if (high >= 0x80000000) throw new ProtocolError("WS_ERR_INVALID_LENGTH");
     // Lengths past 2^53 cannot be represented, and are over any limit anyway.
-    this.#setLength(high > 0x1fffff ? Number.MAX_SAFE_INTEGER + 1 : high * TWO_TO_32 + low);
+    this.setLength(high > 0x1fffff ? Number.MAX_SAFE_INTEGER + 1 : high * TWO_TO_32 + low);
   }
 
-  #setLength(length: number): void {
+  private setLength(length: number): void {
     if (length > this.#maxFrameSize) {
       throw new ProtocolError("WS_ERR_FRAME_TOO_BIG", `${length} > ${this.#maxFrameSize}`);
     }
     this.#header.length = length;
-    this.#scratchLength = 0;
+    this.#gathered = 0;
     if (this.#header.masked) this.#state = ParserState.MaskKey;
-    else this.#startPayload();
+    else this.startPayload();
   }
 
-  #startPayload(): void {
-    this.#scratchLength = 0;
+  private startPayload(): void {
+    this.#gathered = 0;
     this.#received = 0;
     this.#state = ParserState.Payload;
     this.#sink.onFrameStart(this.#header);
-    if (this.#state === ParserState.Payload && this.#header.length === 0) this.#endFrame();
+    if (this.#state === ParserState.Payload && this.#header.length === 0) this.endFrame();
   }
 
-  #endFrame(): void {
+  private endFrame(): void {
     this.#state = ParserState.Header;
     this.#sink.onFrameEnd(this.#header);
   }

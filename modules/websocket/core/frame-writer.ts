@@ -13,24 +13,28 @@ import { OutboundQueue } from "./outbound-queue";
 /** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
 const COALESCE_LIMIT = 1024;
 
-/** See the module comment. */
+/** See the module comment. The helper is TS-`private`, not a `#` method: XS gives every instance a slot per `#` method. */
 export class FrameWriter {
   readonly #queue = new OutboundQueue();
   /** Masking keys: present at a client, absent at a server. */
   readonly #keys: MaskKeyPool | undefined;
   readonly #maxQueuedBytes: number;
   readonly #host: { onOutput?(): void };
-  /** The key of a small frame, masked at once: reused, never kept (a client's only). */
-  readonly #key: Uint8Array | undefined;
+  /** The key of a small frame, masked at once: reused, never kept (a client's only, made for its first frame). */
+  #key: Uint8Array | undefined;
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
 
   /** `host.onOutput()` is called whenever bytes are queued (the connection's handler). */
   constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, host: { onOutput?(): void }) {
     this.#keys = keys;
-    this.#key = keys === undefined ? undefined : new Uint8Array(4);
     this.#maxQueuedBytes = maxQueuedBytes;
     this.#host = host;
+  }
+
+  /** The masking key pool (a client's), or `undefined` (a server's). */
+  get keys(): MaskKeyPool | undefined {
+    return this.#keys;
   }
 
   /** Bytes queued and not yet taken by the transport. */
@@ -57,12 +61,12 @@ export class FrameWriter {
     }
     const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
     this.#sendingOpcode = fin ? 0 : opcode;
-    this.#frame(wireOpcode, payload, fin, true);
+    this.queueFrame(wireOpcode, payload, fin, true);
   }
 
   /** Queues a control frame (the caller has checked its size). */
   control(opcode: number, payload: Uint8Array): void {
-    this.#frame(opcode, payload, true, false);
+    this.queueFrame(opcode, payload, true, false);
   }
 
   /** Queues raw bytes (an HTTP head or body). */
@@ -87,11 +91,11 @@ export class FrameWriter {
   }
 
   /** `mayAlias`: a large payload may be queued as a view of the caller's bytes. */
-  #frame(opcode: number, payload: Uint8Array, fin: boolean, mayAlias: boolean): void {
+  private queueFrame(opcode: number, payload: Uint8Array, fin: boolean, mayAlias: boolean): void {
     const first = firstByte(fin, opcode);
     const keys = this.#keys;
     if (!mayAlias || payload.length <= COALESCE_LIMIT) {
-      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.nextInto(this.#key!)));
+      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.nextInto((this.#key ??= new Uint8Array(4)))));
       return;
     }
     // A key of its own: the queued payload is masked later, piece by piece.

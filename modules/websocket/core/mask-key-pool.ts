@@ -10,21 +10,23 @@ const POOL_SIZE = 64;
 
 /** See the module comment. */
 export class MaskKeyPool {
-  readonly #random: RandomSource;
-  readonly #pool = new Uint8Array(POOL_SIZE);
+  /** The host's random source (the connection takes its handshake key from it too). */
+  readonly random: RandomSource;
+  /** Made at the first key: an open client that has sent nothing holds no pool. */
+  #pool: Uint8Array | undefined;
   #offset = POOL_SIZE;
 
   constructor(random: RandomSource) {
-    this.#random = random;
+    this.random = random;
   }
 
   /** Writes the next key into `target` (4 bytes) and returns it; no allocation. */
   nextInto(target: Uint8Array): Uint8Array {
     if (this.#offset === POOL_SIZE) {
-      this.#random(this.#pool);
+      this.random((this.#pool ??= new Uint8Array(POOL_SIZE)));
       this.#offset = 0;
     }
-    const pool = this.#pool;
+    const pool = this.#pool!;
     const o = this.#offset;
     target[0] = pool[o]!;
     target[1] = pool[o + 1]!;

@@ -9,6 +9,8 @@
 /**
  * XORs `data` in place with `key`, as if `data` started at byte `phase` of the
  * masked payload (so a payload that arrives in pieces unmasks piece by piece).
+ * The key is the first four bytes of `key`; an implementation must not read
+ * past them (the frame parser keeps a key in the first half of an 8-byte buffer).
  */
 export type MaskFunction = (data: Uint8Array, key: Uint8Array, phase: number) => void;
 

@@ -28,15 +28,22 @@ export interface MessageEvents {
   onChunk?(data: string | Uint8Array, binary: boolean, last: boolean): void;
 }
 
-/** Where whole control frames (close, ping or pong) go. */
-export type ControlFrameSink = (opcode: number, payload: Uint8Array) => void;
+/**
+ * Where whole control frames (close, ping or pong) go: the connection itself,
+ * through this method, so that no closure is made per connection.
+ */
+export interface ControlFrameSink {
+  onControlFrame(opcode: number, payload: Uint8Array): void;
+}
 
 const EMPTY = new Uint8Array(0);
+/** No text yet. A constant, not a literal in per-connection code: XS copies a string literal into the heap each time it is evaluated, unless the module is preloaded. */
+const NO_TEXT = "";
 
-/** See the module comment. */
+/** See the module comment. Helpers are TS-`private`, not `#` methods: XS gives every instance a slot per `#` method. */
 export class MessageAssembler implements FrameSink {
   readonly #events: MessageEvents;
-  readonly #onControl: ControlFrameSink;
+  readonly #control: ControlFrameSink;
   readonly #maxMessageSize: number;
   readonly #streaming: boolean;
   /** Opcode of the message in progress (text or binary), or 0 when none. */
@@ -44,17 +51,17 @@ export class MessageAssembler implements FrameSink {
   #messageSize = 0;
   #frameReceived = 0;
   #decoder: Utf8Decoder | undefined;
-  #text = "";
-  /** Binary pieces of the message in progress. */
-  #parts: Uint8Array[] = [];
+  #text = NO_TEXT;
+  /** Binary pieces of the message in progress; made for the first one (an idle connection has none). */
+  #parts: Uint8Array[] | undefined;
   /** A frame payload being copied together, when it spans chunks. */
   #frameBuffer: Uint8Array | undefined;
 
-  constructor(maxMessageSize: number, streaming: boolean, events: MessageEvents, onControl: ControlFrameSink) {
+  constructor(maxMessageSize: number, streaming: boolean, events: MessageEvents, control: ControlFrameSink) {
     this.#maxMessageSize = maxMessageSize;
     this.#streaming = streaming;
     this.#events = events;
-    this.#onControl = onControl;
+    this.#control = control;
   }
 
   /** Whether a fragmented message is in progress. */
@@ -87,21 +94,21 @@ export class MessageAssembler implements FrameSink {
     this.#frameReceived += chunk.length;
     const frameDone = this.#frameReceived === header.length;
     if (isControlOpcode(header.opcode)) {
-      this.#collect(chunk, offset, header.length);
+      this.collect(chunk, offset, header.length);
       return;
     }
     if (this.#messageOpcode === Opcode.Text) {
-      const text = this.#decode(chunk);
+      const text = this.decode(chunk);
       if (this.#streaming) {
         const last = header.fin && frameDone;
-        this.#events.onChunk?.(last ? text + this.#endText() : text, false, last);
+        this.#events.onChunk?.(last ? text + this.endText() : text, false, last);
       } else {
         this.#text += text;
       }
     } else if (this.#streaming) {
       this.#events.onChunk?.(chunk, true, header.fin && frameDone);
     } else {
-      this.#collect(chunk, offset, header.length);
+      this.collect(chunk, offset, header.length);
     }
   }
 
@@ -109,29 +116,30 @@ export class MessageAssembler implements FrameSink {
     const payload = this.#frameBuffer ?? EMPTY;
     this.#frameBuffer = undefined;
     if (isControlOpcode(header.opcode)) {
-      this.#onControl(header.opcode, payload);
+      this.#control.onControlFrame(header.opcode, payload);
       return;
     }
-    if (this.#messageOpcode === Opcode.Binary && !this.#streaming && header.length > 0) this.#parts.push(payload);
+    if (this.#messageOpcode === Opcode.Binary && !this.#streaming && header.length > 0) (this.#parts ??= []).push(payload);
     if (!header.fin) return;
     const opcode = this.#messageOpcode;
     this.#messageOpcode = 0;
     if (this.#streaming) {
       // A final frame with no payload: its pieces never came, so say "last" here.
-      if (header.length === 0) this.#events.onChunk?.(opcode === Opcode.Text ? this.#endText() : EMPTY, opcode === Opcode.Binary, true);
+      if (header.length === 0) this.#events.onChunk?.(opcode === Opcode.Text ? this.endText() : EMPTY, opcode === Opcode.Binary, true);
     } else if (opcode === Opcode.Text) {
-      const text = this.#text + this.#endText();
-      this.#text = "";
+      const text = this.#text + this.endText();
+      this.#text = NO_TEXT;
       this.#events.onText?.(text);
     } else {
       const parts = this.#parts;
-      this.#parts = [];
-      this.#events.onBinary?.(parts.length === 1 ? parts[0]! : concatBytes(parts, this.#messageSize));
+      this.#parts = undefined;
+      // An empty message has no parts: a new empty array, as a copy would be (never the shared EMPTY).
+      this.#events.onBinary?.(parts === undefined ? new Uint8Array(0) : parts.length === 1 ? parts[0]! : concatBytes(parts, this.#messageSize));
     }
   }
 
   /** Gathers a frame payload: a view when it arrives whole, else one copy into a buffer of its length. */
-  #collect(chunk: Uint8Array, offset: number, length: number): void {
+  private collect(chunk: Uint8Array, offset: number, length: number): void {
     if (offset === 0 && chunk.length === length) {
       this.#frameBuffer = chunk;
       return;
@@ -140,14 +148,14 @@ export class MessageAssembler implements FrameSink {
     this.#frameBuffer.set(chunk, offset);
   }
 
-  #decode(chunk: Uint8Array): string {
+  private decode(chunk: Uint8Array): string {
     const text = this.#decoder!.write(chunk);
     // §8.1: fail as soon as an invalid sequence arrives.
     if (text === null) throw new ProtocolError("WS_ERR_INVALID_UTF8");
     return text;
   }
 
-  #endText(): string {
+  private endText(): string {
     const tail = this.#decoder!.end();
     if (tail === null) throw new ProtocolError("WS_ERR_INVALID_UTF8", "message ends inside a sequence");
     return tail;

@@ -17,9 +17,10 @@ interface Entry {
   sent: number;
 }
 
-/** See the module comment. */
+/** See the module comment. The helper is TS-`private`, not a `#` method: XS gives every instance a slot per `#` method. */
 export class OutboundQueue {
-  readonly #entries: Entry[] = [];
+  /** Made for the first entry and dropped once drained: an idle connection holds no array. */
+  #entries: Entry[] | undefined;
   #head = 0;
   #queued = 0;
 
@@ -31,7 +32,7 @@ export class OutboundQueue {
   /** Appends `bytes`, to be masked with `key` on the way out when it is given. */
   push(bytes: Uint8Array, key: Uint8Array | null = null): void {
     if (bytes.length === 0) return;
-    this.#entries.push({ bytes, key, sent: 0 });
+    (this.#entries ??= []).push({ bytes, key, sent: 0 });
     this.#queued += bytes.length;
   }
 
@@ -40,7 +41,7 @@ export class OutboundQueue {
    * queue is empty. Nothing is consumed until {@link consume}.
    */
   peek(max = Number.MAX_SAFE_INTEGER): Uint8Array | undefined {
-    const entry = this.#entries[this.#head];
+    const entry = this.#entries?.[this.#head];
     if (entry === undefined || !(max >= 1)) return undefined; // also refuses NaN
     max = Math.floor(max);
     const end = Math.min(entry.bytes.length, entry.sent + max);
@@ -57,30 +58,32 @@ export class OutboundQueue {
   consume(count: number): void {
     let left = count;
     while (left > 0) {
-      const entry = this.#entries[this.#head];
+      const entry = this.#entries?.[this.#head];
       if (entry === undefined) throw new RangeError("consumed more than was queued");
       const take = Math.min(left, entry.bytes.length - entry.sent);
       entry.sent += take;
       left -= take;
       this.#queued -= take;
-      if (entry.sent === entry.bytes.length) this.#advance();
+      if (entry.sent === entry.bytes.length) this.advance();
     }
   }
 
   /** Drops everything queued. */
   clear(): void {
-    this.#entries.length = 0;
+    this.#entries = undefined;
     this.#head = 0;
     this.#queued = 0;
   }
 
-  #advance(): void {
-    this.#entries[this.#head++] = undefined as unknown as Entry;
-    if (this.#head === this.#entries.length) {
-      this.#entries.length = 0;
+  /** Drops the front entry (which `consume` has just found, so the array exists). */
+  private advance(): void {
+    const entries = this.#entries!;
+    entries[this.#head++] = undefined as unknown as Entry;
+    if (this.#head === entries.length) {
+      this.#entries = undefined;
       this.#head = 0;
-    } else if (this.#head >= 64 && this.#head * 2 >= this.#entries.length) {
-      this.#entries.splice(0, this.#head);
+    } else if (this.#head >= 64 && this.#head * 2 >= entries.length) {
+      entries.splice(0, this.#head);
       this.#head = 0;
     }
   }

@@ -159,34 +159,18 @@ export class HttpListener {
   }
 
   #sniff(accepted: TCP): void {
-    // The socket's callbacks go to whichever driver owns it now.
-    let target: SocketCallbacks | undefined;
-    let writable = 0;
     let detached = false;
-    // The driver treats its first onWritable as "connected" and drops output
-    // queued before it, so bytes are reported only once the socket said it is writable.
-    let writableSeen = false;
-    let readablePending = false;
     const raw: Uint8Array[] = [];
+    const relay = new SocketRelay();
     const socket = new TCP({
       from: accepted,
       // WebSocket messages are whole writes already (the core coalesces a small frame with its header);
       // Nagle would hold the tail of each one for the peer's delayed ACK (~40 ms per echo measured).
       nodelay: true,
-      onReadable: (n) => {
-        if (writableSeen) target?.onReadable(n);
-        else readablePending = true;
-      },
-      onWritable: (n) => {
-        writable = n;
-        writableSeen = true;
-        target?.onWritable(n);
-        if (readablePending) {
-          readablePending = false;
-          target?.onReadable(0);
-        }
-      },
-      onError: () => target?.onError(),
+      target: relay,
+      onReadable: relayReadable,
+      onWritable: relayWritable,
+      onError: relayError,
     });
     const sniffSocket: ByteSocket = {
       read: () => {
@@ -210,7 +194,7 @@ export class HttpListener {
         if (!endpoint.admit()) return respondText(connection, 503, "too many connections\n");
         detached = true;
         connection.close(); // the sniffer ends; the socket stays open (close is a no-op now)
-        endpoint.adopt(this.#handoff(socket, raw, writable, (callbacks) => (target = callbacks)));
+        endpoint.adopt(this.#handoff(socket, raw, relay));
         return;
       }
       if (head.firstLine.startsWith("GET ")) {
@@ -238,36 +222,25 @@ export class HttpListener {
       openTimeout: this.#options.handshakeTimeout ?? 5000,
       handler: { onRequest: (verdict, head) => route(verdict, head, driver.connection) },
     });
-    target = driver.callbacks;
+    relay.target = driver.callbacks;
     driver.attach(sniffSocket);
   }
 
-  #handoff(socket: TCP, raw: Uint8Array[], writable: number, retarget: (callbacks: SocketCallbacks) => void): Handoff {
+  #handoff(socket: TCP, raw: Uint8Array[], relay: SocketRelay): Handoff {
     let started: SocketDriver | undefined;
     return {
       remoteAddress: socket.remoteAddress,
       remotePort: socket.remotePort,
       resume: () => {
         if (started === undefined) throw new Error("resume before start");
-        retarget(started.callbacks);
-        started.callbacks.onWritable(writable);
+        relay.target = started.callbacks;
+        started.callbacks.onWritable(relay.writable);
         started.callbacks.onReadable(0);
       },
       start: (options) => {
-        let replay: Uint8Array | undefined = concatBytes(raw);
         const driver = new SocketDriver({ ...options, role: "server", scheduler: sharedScheduler(), sha1, random, now });
-        driver.attach({
-          read: () => {
-            if (replay !== undefined) {
-              const bytes = replay;
-              replay = undefined;
-              return bytes.buffer as ArrayBuffer;
-            }
-            return socket.read();
-          },
-          write: (data) => socket.write(data),
-          close: () => socket.close(),
-        });
+        driver.attach(new ReplaySocket(socket, concatBytes(raw)));
+        raw.length = 0; // replayed from the joined copy: the pieces need not live on while an endpoint keeps the handoff
         started = driver;
         return driver;
       },
@@ -285,6 +258,82 @@ export class HttpListener {
       }
     }
     return best;
+  }
+}
+
+/**
+ * Where an accepted socket's callbacks go: to whichever driver owns the
+ * socket now (the sniffer's, then the adopting endpoint's). The socket holds
+ * it as its `target` and calls the functions below with itself as `this`
+ * (ECMA-419 TCP does), so the callbacks a socket keeps for its whole life are
+ * shared functions, not three closures per connection.
+ */
+class SocketRelay {
+  target: SocketCallbacks | undefined;
+  /** The socket's last writable count. */
+  writable = 0;
+  // The driver treats its first onWritable as "connected" and drops output
+  // queued before it, so bytes are reported only once the socket said it is writable.
+  writableSeen = false;
+  readablePending = false;
+
+  readable(count: number): void {
+    if (this.writableSeen) this.target?.onReadable(count);
+    else this.readablePending = true;
+  }
+
+  writableChanged(count: number): void {
+    this.writable = count;
+    this.writableSeen = true;
+    this.target?.onWritable(count);
+    if (this.readablePending) {
+      this.readablePending = false;
+      this.target?.onReadable(0);
+    }
+  }
+}
+
+function relayReadable(this: TCP, count: number): void {
+  (this.target as SocketRelay).readable(count);
+}
+
+function relayWritable(this: TCP, count: number): void {
+  (this.target as SocketRelay).writableChanged(count);
+}
+
+function relayError(this: TCP): void {
+  (this.target as SocketRelay).target?.onError();
+}
+
+/**
+ * The socket as an adopted connection sees it: the request bytes the sniffer
+ * read come first, then the socket's own. A class rather than an object of
+ * closures: it lives as long as the connection, and on the device each
+ * closure costs about 170 bytes of heap.
+ */
+class ReplaySocket implements ByteSocket {
+  readonly #socket: TCP;
+  /** The request, until it has been read once. */
+  #replay: Uint8Array | undefined;
+
+  constructor(socket: TCP, replay: Uint8Array) {
+    this.#socket = socket;
+    this.#replay = replay;
+  }
+
+  read(): ArrayBuffer | undefined {
+    const bytes = this.#replay;
+    if (bytes === undefined) return this.#socket.read();
+    this.#replay = undefined;
+    return bytes.buffer as ArrayBuffer;
+  }
+
+  write(data: Uint8Array): number | undefined {
+    return this.#socket.write(data);
+  }
+
+  close(): void {
+    this.#socket.close();
   }
 }
 

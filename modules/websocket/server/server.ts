@@ -206,6 +206,8 @@ export class Server extends Emitter implements Endpoint {
   /** @internal {@link Endpoint}: takes over an upgrade request. */
   adopt(handoff: Handoff): void {
     const options = this.options;
+    // Read now: the handler's closures live as long as the connection, and must not keep the handoff.
+    const { remoteAddress, remotePort } = handoff;
     let conn: ServerConnection | undefined;
     let request: ServerRequest | undefined;
     this.#pending++;
@@ -225,8 +227,8 @@ export class Server extends Emitter implements Endpoint {
             url: head.firstLine.split(" ")[1] ?? "",
             headers: headerObject(head),
             head,
-            remoteAddress: handoff.remoteAddress,
-            remotePort: handoff.remotePort,
+            remoteAddress,
+            remotePort,
           };
           if (verdict instanceof HandshakeError) return; // refused by the core with its status
           const connection = driver.connection;
@@ -249,7 +251,9 @@ export class Server extends Emitter implements Endpoint {
           this.#all.add(conn);
           if (options.clientTracking !== false) this.clients.add(conn);
           if (this.#closing) conn.close(CloseCode.GoingAway);
-          this.emit("connection", conn, request);
+          const req = request;
+          request = undefined; // the application keeps it if it wants it; the connection does not
+          this.emit("connection", conn, req);
         },
         onText: (text) => {
           conn?.emit("message", text, false);

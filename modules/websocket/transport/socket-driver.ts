@@ -20,7 +20,11 @@ export interface ByteSocket {
   close(): void;
 }
 
-/** The ECMA-419 callbacks a driver answers; pass them to the socket's constructor. */
+/**
+ * The ECMA-419 callbacks a driver answers. They are methods (of the driver
+ * itself): call them on the object, from the socket's callbacks (closures,
+ * or, where the socket passes itself as `this`, through its `target`).
+ */
 export interface SocketCallbacks {
   onReadable(count: number): void;
   onWritable(count: number): void;
@@ -36,12 +40,18 @@ export interface SocketDriverOptions extends ConnectionOptions {
   onWritten?(count: number): void;
 }
 
-/** See the module comment. */
-export class SocketDriver implements DeadlineClient {
+/**
+ * See the module comment. The driver is its own {@link SocketCallbacks} (no
+ * closures per connection: on the device each costs about 170 bytes of
+ * heap), and its helpers are TS-`private` rather than `#` methods, as XS
+ * gives every instance a slot per `#` method.
+ */
+export class SocketDriver implements DeadlineClient, SocketCallbacks {
   readonly connection: Connection;
-  /** The callbacks to give the socket (they close over this driver, so the socket's `this` does not matter). */
-  readonly callbacks: SocketCallbacks;
-  readonly #options: SocketDriverOptions;
+  // The few options kept, not the options object: the caller's (often a spread of an endpoint's) can go.
+  readonly #scheduler: DeadlineScheduler;
+  readonly #onTransportOpen: (() => void) | undefined;
+  readonly #onWritten: ((count: number) => void) | undefined;
   #socket: ByteSocket | undefined;
   #writable = 0;
   #connected = false;
@@ -49,14 +59,16 @@ export class SocketDriver implements DeadlineClient {
   #closed = false;
 
   constructor(options: SocketDriverOptions) {
-    this.#options = options;
+    this.#scheduler = options.scheduler;
+    this.#onTransportOpen = options.onTransportOpen;
+    this.#onWritten = options.onWritten;
     this.connection = new Connection({ ...options, handler: new DriverHandler(this, options.handler, options.scheduler) });
-    this.callbacks = {
-      onReadable: () => this.#readable(),
-      onWritable: (count) => this.#writableChanged(count),
-      onError: () => this.#transportEnded(),
-    };
     options.scheduler.add(this);
+  }
+
+  /** The callbacks to give the socket: the driver itself. Call them as its methods (`callbacks.onReadable(n)`), never detached. */
+  get callbacks(): SocketCallbacks {
+    return this;
   }
 
   /** Gives the driver its socket (made with {@link callbacks}). */
@@ -66,7 +78,7 @@ export class SocketDriver implements DeadlineClient {
 
   /** Ends everything at once, without a closing handshake (ws's `terminate()`). */
   terminate(): void {
-    this.#closeSocket();
+    this.closeSocket();
   }
 
   nextDeadline(): number {
@@ -75,12 +87,12 @@ export class SocketDriver implements DeadlineClient {
 
   onDeadline(now: number): void {
     this.connection.handleTimeout(now);
-    this.#flush();
+    this.flush();
   }
 
   probe(now: number): void {
     this.connection.probe(now);
-    this.#flush();
+    this.flush();
   }
 
   earlyFrom(): number {
@@ -89,43 +101,41 @@ export class SocketDriver implements DeadlineClient {
 
   onEarly(now: number): void {
     this.connection.keepaliveNow(now);
-    this.#flush();
+    this.flush();
   }
 
-  #readable(): void {
+  /** {@link SocketCallbacks}: bytes arrived; all of them are read and go into the connection. */
+  onReadable(): void {
     const socket = this.#socket;
     if (socket === undefined || this.#closed) return;
     const data = socket.read();
     if (data !== undefined && data.byteLength > 0) this.connection.receive(new Uint8Array(data));
-    this.#options.scheduler.update();
+    this.#scheduler.update();
   }
 
-  #writableChanged(count: number): void {
+  /** {@link SocketCallbacks}: the socket is connected (the first call), or has room for `count` more bytes. */
+  onWritable(count: number): void {
     this.#writable = count;
     if (!this.#connected) {
       this.#connected = true;
-      this.#options.onTransportOpen?.();
+      this.#onTransportOpen?.();
     }
-    this.#flush();
+    this.flush();
   }
 
   /** The connection asked for the transport to close: it will, once everything queued is written. */
   closeWhenFlushed(): void {
     this.#closeAsked = true;
-    this.#flush();
+    this.flush();
   }
 
   /** Writes what is queued, as far as the socket's writable count allows. */
   flush(): void {
-    this.#flush();
-  }
-
-  #flush(): void {
     const socket = this.#socket;
     if (socket === undefined || this.#closed) return;
     if (!this.#connected) {
       // Closing before the transport connected (open timeout, abort): nothing to flush.
-      if (this.#closeAsked) this.#closeSocket();
+      if (this.#closeAsked) this.closeSocket();
       return;
     }
     const connection = this.connection;
@@ -134,17 +144,17 @@ export class SocketDriver implements DeadlineClient {
       if (chunk === undefined) break;
       this.#writable = socket.write(chunk) ?? 0;
       connection.consumeOutput(chunk.length);
-      this.#options.onWritten?.(chunk.length);
+      this.#onWritten?.(chunk.length);
     }
-    if (this.#closeAsked && connection.bufferedAmount === 0) this.#closeSocket();
+    if (this.#closeAsked && connection.bufferedAmount === 0) this.closeSocket();
   }
 
-  /** The peer closed the transport, or it broke (ECMA-419 `onError` covers both). */
-  #transportEnded(): void {
-    this.#closeSocket();
+  /** {@link SocketCallbacks}: the peer closed the transport, or it broke (ECMA-419 `onError` covers both). */
+  onError(): void {
+    this.closeSocket();
   }
 
-  #closeSocket(): void {
+  private closeSocket(): void {
     if (this.#closed) return;
     this.#closed = true;
     try {
