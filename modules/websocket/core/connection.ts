@@ -115,7 +115,11 @@ export class Connection implements ControlFrameSink {
     return this.#extensions ?? "";
   }
 
-  /** Server: the client's upgrade request, once it has arrived and is valid. */
+  /**
+   * Server: the client's upgrade request, from its arrival (`onRequest`)
+   * until `onOpen` has returned; then it is released, to spare the device's
+   * heap. Keep what you need of it in `onRequest` or `onOpen`.
+   */
   get upgradeRequest(): UpgradeRequest | undefined {
     return this.#upgrade;
   }
@@ -277,6 +281,8 @@ export class Connection implements ControlFrameSink {
     this.#keepalive?.heard(this.#now());
     this.#deadline = Number.POSITIVE_INFINITY;
     this.#handler.onOpen?.(head);
+    // A server's request (its whole head: a browser's is about 1 KB) is let go once open.
+    this.#upgrade = undefined;
     const pending = this.#deferredInput;
     this.#deferredInput = undefined;
     if (pending !== undefined) this.receive(pending);

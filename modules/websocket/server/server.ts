@@ -14,10 +14,11 @@
  * {@link UsageError} with code `WS_ERR_SERVER_MASK` and sends nothing.
  */
 import { CloseCode } from "../core/close-code";
-import { ConnectionState, type Connection } from "../core/connection";
+import { ConnectionState, type CloseResult, type ConnectionHandler } from "../core/connection";
 import { ProtocolError, UsageError } from "../core/errors";
 import { HandshakeError } from "../core/handshake-error";
 import { resolveLimits, type Limits } from "../core/limits";
+import type { UpgradeRequest } from "../core/handshake";
 import type { HttpHead } from "../core/http-head";
 import type { SocketDriver } from "../transport/socket-driver";
 import Timer from "timer";
@@ -91,6 +92,7 @@ function checkMask(mask: boolean | undefined): void {
 
 /** One client of a {@link Server}. See the module comment for its events. */
 export class ServerConnection extends Emitter {
+  // `this.#driver.connection` is spelt out rather than kept behind a `#` accessor: XS gives every instance a slot per `#` method.
   readonly #driver: SocketDriver;
 
   /** @internal made by the server */
@@ -99,52 +101,48 @@ export class ServerConnection extends Emitter {
     this.#driver = driver;
   }
 
-  get #connection(): Connection {
-    return this.#driver.connection;
-  }
-
   /** The subprotocol chosen, "" for none. */
   get protocol(): string {
-    return this.#connection.protocol;
+    return this.#driver.connection.protocol;
   }
 
   /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
   get readyState(): number {
-    return this.#connection.state;
+    return this.#driver.connection.state;
   }
 
   /** Bytes queued, not yet handed to the socket. */
   get bufferedAmount(): number {
-    return this.#connection.bufferedAmount;
+    return this.#driver.connection.bufferedAmount;
   }
 
   /** Milliseconds of the last keepalive ping's round trip; NaN before one. */
   get roundTripTime(): number {
-    return this.#connection.roundTripTime;
+    return this.#driver.connection.roundTripTime;
   }
 
   /** Sends a text (string) or binary (Uint8Array) message. `mask` must be false or absent. */
   send(data: string | Uint8Array | ArrayBuffer, mask?: boolean): void {
     checkMask(mask);
-    if (typeof data === "string") this.#connection.sendText(data);
-    else this.#connection.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+    if (typeof data === "string") this.#driver.connection.sendText(data);
+    else this.#driver.connection.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
   }
 
   /** Sends a ping with up to 125 bytes. `mask` must be false or absent. */
   ping(data?: string | Uint8Array, mask?: boolean): void {
     checkMask(mask);
-    this.#connection.ping(data);
+    this.#driver.connection.ping(data);
   }
 
   /** Sends an unsolicited pong with up to 125 bytes. `mask` must be false or absent. */
   pong(data?: string | Uint8Array, mask?: boolean): void {
     checkMask(mask);
-    this.#connection.pong(data);
+    this.#driver.connection.pong(data);
   }
 
   /** Starts the closing handshake (default code 1000). */
   close(code?: number, reason?: string): void {
-    this.#connection.close(code ?? CloseCode.Normal, reason);
+    this.#driver.connection.close(code ?? CloseCode.Normal, reason);
   }
 
   /** Ends the connection at once, without a closing handshake. */
@@ -206,82 +204,42 @@ export class Server extends Emitter implements Endpoint {
   /** @internal {@link Endpoint}: takes over an upgrade request. */
   adopt(handoff: Handoff): void {
     const options = this.options;
-    // Read now: the handler's closures live as long as the connection, and must not keep the handoff.
-    const { remoteAddress, remotePort } = handoff;
-    let conn: ServerConnection | undefined;
-    let request: ServerRequest | undefined;
-    this.#pending++;
-    let counted = true;
-    const uncount = (): void => {
-      if (counted) this.#pending--;
-      counted = false;
-    };
-    const driver = handoff.start({
+    this.#pending++; // until the connection opens or ends, whichever comes first
+    // The handoff's addresses are copied: the handler lives as long as the connection, and must not keep the handoff.
+    const handler = new AdoptedHandler(this, handoff.remoteAddress, handoff.remotePort);
+    handler.driver = handoff.start({
       limits: this.#limits,
       openTimeout: options.handshakeTimeout ?? 5000,
       pingInterval: (options.pingInterval ?? 0) * 1000,
       pingTimeout: (options.pingTimeout ?? 0) * 1000,
-      handler: {
-        onRequest: (verdict, head) => {
-          request = {
-            url: head.firstLine.split(" ")[1] ?? "",
-            headers: headerObject(head),
-            head,
-            remoteAddress,
-            remotePort,
-          };
-          if (verdict instanceof HandshakeError) return; // refused by the core with its status
-          const connection = driver.connection;
-          let choice: string | boolean | undefined | void;
-          try {
-            choice = options.acceptHandler?.(verdict.protocols.slice());
-          } catch (error) {
-            choice = false; // a throwing handler refuses (403), and the server says why
-            this.emit("error", error);
-          }
-          if (choice === false || (typeof choice === "string" && choice !== "" && !verdict.protocols.includes(choice))) {
-            connection.reject(new HandshakeError("WS_ERR_REJECTED"));
-            return;
-          }
-          connection.accept(typeof choice === "string" && choice !== "" ? { protocol: choice } : {});
-        },
-        onOpen: () => {
-          uncount();
-          conn = new ServerConnection(driver);
-          this.#all.add(conn);
-          if (options.clientTracking !== false) this.clients.add(conn);
-          if (this.#closing) conn.close(CloseCode.GoingAway);
-          const req = request;
-          request = undefined; // the application keeps it if it wants it; the connection does not
-          this.emit("connection", conn, req);
-        },
-        onText: (text) => {
-          conn?.emit("message", text, false);
-          conn?.emit("data", text);
-        },
-        onBinary: (data) => {
-          conn?.emit("message", data, true);
-          conn?.emit("data", data);
-        },
-        onPing: (payload) => conn?.emit("ping", payload),
-        onPong: (payload) => conn?.emit("pong", payload),
-        onError: (error) => {
-          if (conn !== undefined) conn.emit("error", error);
-        },
-        onClosed: (result) => {
-          uncount();
-          if (conn === undefined) {
-            this.#maybeClosed();
-            return;
-          }
-          this.#all.delete(conn);
-          this.clients.delete(conn);
-          conn.emit("close", result.code, result.reason);
-          this.#maybeClosed();
-        },
-      },
+      handler,
     });
     handoff.resume();
+  }
+
+  /** @internal {@link AdoptedHandler}: its connection opened as `conn`; emits `connection`. */
+  connectionOpened(conn: ServerConnection, request: ServerRequest | undefined): void {
+    this.#pending--;
+    this.#all.add(conn);
+    if (this.options.clientTracking !== false) this.clients.add(conn);
+    if (this.#closing) conn.close(CloseCode.GoingAway);
+    this.emit("connection", conn, request);
+  }
+
+  /**
+   * @internal {@link AdoptedHandler}: its connection ended (`conn` undefined:
+   * it never opened, so it is still counted as pending; the core calls
+   * `onOpen` at most once and before `onClosed`, which comes exactly once).
+   */
+  connectionClosed(conn: ServerConnection | undefined, result: CloseResult): void {
+    if (conn === undefined) {
+      this.#pending--;
+    } else {
+      this.#all.delete(conn);
+      this.clients.delete(conn);
+      conn.emit("close", result.code, result.reason);
+    }
+    this.#maybeClosed();
   }
 
   /**
@@ -308,6 +266,89 @@ export class Server extends Emitter implements Endpoint {
     if (!this.#closing || this.#closeEmitted || this.#all.size > 0 || this.#pending > 0) return;
     this.#closeEmitted = true;
     this.emit("close");
+  }
+}
+
+/**
+ * The core's events for one connection a {@link Server} adopted. A class
+ * rather than an object of arrow functions: it lives as long as the
+ * connection, and on the device (100–200 KB of heap) each closure costs
+ * about 9 slots + 40 bytes plus 2 slots per captured variable, where these
+ * methods live once on the prototype and a connection pays one small object.
+ */
+class AdoptedHandler implements ConnectionHandler {
+  /** Set right after `handoff.start` (no event comes before `handoff.resume`). */
+  driver!: SocketDriver;
+  readonly #server: Server;
+  readonly #remoteAddress: string | undefined;
+  readonly #remotePort: number | undefined;
+  /** From `onOpen` on. */
+  #conn: ServerConnection | undefined;
+  /** From `onRequest` to `onOpen` (which `accept` calls within it). */
+  #request: ServerRequest | undefined;
+
+  constructor(server: Server, remoteAddress: string | undefined, remotePort: number | undefined) {
+    this.#server = server;
+    this.#remoteAddress = remoteAddress;
+    this.#remotePort = remotePort;
+  }
+
+  onRequest(verdict: UpgradeRequest | HandshakeError, head: HttpHead): void {
+    this.#request = {
+      url: head.firstLine.split(" ")[1] ?? "",
+      headers: headerObject(head),
+      head,
+      remoteAddress: this.#remoteAddress,
+      remotePort: this.#remotePort,
+    };
+    if (verdict instanceof HandshakeError) return; // refused by the core with its status
+    const server = this.#server;
+    const connection = this.driver.connection;
+    let choice: string | boolean | undefined | void;
+    try {
+      choice = server.options.acceptHandler?.(verdict.protocols.slice());
+    } catch (error) {
+      choice = false; // a throwing handler refuses (403), and the server says why
+      server.emit("error", error);
+    }
+    if (choice === false || (typeof choice === "string" && choice !== "" && !verdict.protocols.includes(choice))) {
+      connection.reject(new HandshakeError("WS_ERR_REJECTED"));
+      return;
+    }
+    connection.accept(typeof choice === "string" && choice !== "" ? { protocol: choice } : {});
+  }
+
+  onOpen(): void {
+    const conn = (this.#conn = new ServerConnection(this.driver));
+    const request = this.#request;
+    this.#request = undefined; // the application keeps it if it wants it; the connection does not
+    this.#server.connectionOpened(conn, request);
+  }
+
+  onText(text: string): void {
+    this.#conn?.emit("message", text, false);
+    this.#conn?.emit("data", text);
+  }
+
+  onBinary(data: Uint8Array): void {
+    this.#conn?.emit("message", data, true);
+    this.#conn?.emit("data", data);
+  }
+
+  onPing(payload: Uint8Array): void {
+    this.#conn?.emit("ping", payload);
+  }
+
+  onPong(payload: Uint8Array): void {
+    this.#conn?.emit("pong", payload);
+  }
+
+  onError(error: ProtocolError | HandshakeError): void {
+    if (this.#conn !== undefined) this.#conn.emit("error", error);
+  }
+
+  onClosed(result: CloseResult): void {
+    this.#server.connectionClosed(this.#conn, result);
   }
 }
 
