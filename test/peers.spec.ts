@@ -123,8 +123,11 @@ describe("test peers", function () {
         await page.goto(pages.url);
         const echoed = await page.evaluate<string>(`new Promise((resolve, reject) => {
           const ws = new WebSocket(${JSON.stringify(echo.url)});
+          let echoed;
           ws.onopen = () => ws.send("from chromium");
-          ws.onmessage = (e) => { resolve(e.data); ws.close(1000); };
+          ws.onmessage = (e) => { echoed = e.data; ws.close(1000); };
+          // Resolve only once the closing handshake is done: the browser is shut down right after.
+          ws.onclose = () => (echoed === undefined ? reject(new Error("closed before the echo")) : resolve(echoed));
           ws.onerror = () => reject(new Error("WebSocket error"));
         })`);
         return { echoed, origin: await page.evaluate<string>("location.origin") };
