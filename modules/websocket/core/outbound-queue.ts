@@ -46,7 +46,7 @@ export class OutboundQueue {
     max = Math.floor(max);
     const end = Math.min(entry.bytes.length, entry.sent + max);
     if (entry.key === null) return entry.sent === 0 && end === entry.bytes.length ? entry.bytes : entry.bytes.subarray(entry.sent, end);
-    // A copy made explicitly: `slice` of a Uint8Array subclass (Node's Buffer) may share memory,
+    // A copy made explicitly: `slice` of a Uint8Array subclass may share memory (Node's does),
     // and the caller's payload must never be masked in place.
     const piece = new Uint8Array(Math.min(end, entry.sent + MASKED_PIECE) - entry.sent);
     piece.set(entry.bytes.subarray(entry.sent, entry.sent + piece.length));
