@@ -7,6 +7,9 @@
  *
  *   CONNECTING ──handshake──▶ OPEN ──close frame sent or received──▶ CLOSING ──transport closed──▶ CLOSED
  *
+ * While CONNECTING, an {@link OpeningHandshake} reads the peer's head and
+ * applies §4's rules; the connection acts on what it finds.
+ *
  * Every failure, whatever its cause, goes through `fail()` once: it sends a
  * close frame with the error's close code when it can, stops parsing, and asks
  * the host to close the transport.
@@ -17,16 +20,16 @@ import { ProtocolError, UsageError } from "./errors";
 import { FrameParser } from "./frame-parser";
 import { FrameWriter } from "./frame-writer";
 import { HandshakeError } from "./handshake-error";
-import { buildAcceptResponse, buildClientRequest, createClientKey, parseUpgradeRequest, httpResponseBytes, refusalBytes, validateServerResponse } from "./handshake";
-import type { AcceptOptions, ClientRequestOptions, Sha1, UpgradeRequest } from "./handshake";
-import { HttpHeadReader, serializeHead, type HttpHead } from "./http-head";
+import { httpResponseBytes, refusalBytes } from "./handshake";
+import type { AcceptOptions, ClientRequestOptions, UpgradeRequest } from "./handshake";
+import type { HttpHead } from "./http-head";
 import { resolveLimits, type Limits } from "./limits";
 import { MaskKeyPool } from "./mask-key-pool";
 import { MessageAssembler, type ControlFrameSink } from "./message-assembler";
 import { Keepalive } from "./keepalive";
+import { OpeningHandshake } from "./opening-handshake";
 import { Opcode } from "./opcode";
 import { encodeUtf8 } from "./utf8";
-import { concatBytes } from "./bytes";
 import { ConnectionState, type ConnectionHandler, type ConnectionOptions, type CloseResult } from "./connection-types";
 
 export { ConnectionState } from "./connection-types";
@@ -40,7 +43,8 @@ export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
  * and every object, closure and typed array costs slots (16 bytes each on
  * the ESP32). So what an idle connection does not need is made on first
  * use (the keepalive bookkeeping, the parser's and the writer's byte
- * buffers), no closure is made per connection, and helper methods are
+ * buffers), what only the opening handshake needs goes when it opens, no
+ * closure is made per connection, and helper methods are
  * TypeScript-`private` prototype methods rather than `#` methods: XS gives
  * every instance one slot per `#` method (measured with `npm run bench -- device`).
  */
@@ -48,7 +52,6 @@ export class Connection implements ControlFrameSink {
   readonly role: "client" | "server";
   readonly limits: Readonly<Limits>;
   readonly #handler: ConnectionHandler;
-  readonly #sha1: Sha1 | undefined;
   readonly #now: () => number;
   readonly #writer: FrameWriter;
   readonly #parser: FrameParser;
@@ -58,9 +61,8 @@ export class Connection implements ControlFrameSink {
   /** For a keepalive made by a probe (`pingInterval` 0). */
   readonly #pingTimeout: number;
   #state: ConnectionState = ConnectionState.Connecting;
-  #headReader: HttpHeadReader | undefined;
-  #request: ClientRequestOptions | undefined;
-  #upgrade: UpgradeRequest | undefined;
+  /** Made with the connection, unless it starts open, and dropped when it opens: present whenever CONNECTING. */
+  #opening: OpeningHandshake | undefined;
   /**
    * What the handshake settled; `undefined` reads as "". (Not initialised
    * with "": XS copies a string literal into the heap each time it is
@@ -68,7 +70,6 @@ export class Connection implements ControlFrameSink {
    */
   #protocol: string | undefined;
   #extensions: string | undefined;
-  #deferredInput: Uint8Array | undefined;
   #closeSent = false;
   #closeReceived: CloseInfo | undefined;
   #failure: ProtocolError | HandshakeError | undefined;
@@ -79,7 +80,6 @@ export class Connection implements ControlFrameSink {
     this.role = options.role;
     this.limits = resolveLimits(options.limits);
     this.#handler = options.handler;
-    this.#sha1 = options.sha1;
     this.#now = options.now ?? zeroClock;
     if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
     const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
@@ -95,7 +95,7 @@ export class Connection implements ControlFrameSink {
     if (options.open === true) {
       this.#state = ConnectionState.Open;
     } else {
-      this.#headReader = new HttpHeadReader(this.limits);
+      this.#opening = new OpeningHandshake(this.limits, options.sha1);
       if (options.openTimeout !== undefined && options.openTimeout > 0) this.#deadline = created + options.openTimeout;
     }
   }
@@ -121,7 +121,7 @@ export class Connection implements ControlFrameSink {
    * heap. Keep what you need of it in `onRequest` or `onOpen`.
    */
   get upgradeRequest(): UpgradeRequest | undefined {
-    return this.#upgrade;
+    return this.#opening?.upgrade;
   }
 
   /** Bytes queued for the transport (the W3C `bufferedAmount`). */
@@ -143,23 +143,22 @@ export class Connection implements ControlFrameSink {
 
   /** Client: queues the opening handshake request (§4.1) with a fresh key. */
   startHandshake(options: Omit<ClientRequestOptions, "key">): void {
-    if (this.role !== "client" || this.#state !== ConnectionState.Connecting || this.#request !== undefined) {
+    if (this.role !== "client" || this.#state !== ConnectionState.Connecting || this.#opening!.requested) {
       throw new UsageError("WS_ERR_INVALID_STATE", "startHandshake is for a new client connection, once");
     }
-    this.#request = { ...options, key: createClientKey(this.#writer.keys!.random) }; // a client always has its key pool
-    this.#writer.bytes(serializeHead(buildClientRequest(this.#request)));
+    this.#writer.bytes(this.#opening!.request(options, this.#writer.keys!.random)); // a client always has its key pool
   }
 
   /** Server: answers the pending request with 101 (§4.2.2) and opens. */
   accept(options: AcceptOptions = {}): void {
-    const request = this.#upgrade;
-    if (this.role !== "server" || this.#state !== ConnectionState.Connecting || request === undefined) {
+    const opening = this.#opening;
+    if (this.role !== "server" || this.#state !== ConnectionState.Connecting || opening?.upgrade === undefined) {
       throw new UsageError("WS_ERR_INVALID_STATE", "accept needs a valid upgrade request that is not yet answered");
     }
-    const head = buildAcceptResponse(request, options, this.sha1Required());
+    const response = opening.acceptResponse(options);
     this.#protocol = options.protocol;
     this.#extensions = options.extensions;
-    this.#writer.bytes(serializeHead(head));
+    this.#writer.bytes(response);
     this.open();
   }
 
@@ -183,7 +182,7 @@ export class Connection implements ControlFrameSink {
   }
 
   private checkUnanswered(what: string): void {
-    if (this.role !== "server" || this.#state !== ConnectionState.Connecting || this.#headReader !== undefined) {
+    if (this.role !== "server" || this.#state !== ConnectionState.Connecting || !this.#opening!.headRead) {
       throw new UsageError("WS_ERR_INVALID_STATE", `${what} answers a request that has arrived and is not yet answered`);
     }
   }
@@ -192,6 +191,57 @@ export class Connection implements ControlFrameSink {
     this.#writer.bytes(response);
     this.#state = ConnectionState.Closing;
     this.requestTransportClose();
+  }
+
+  /** While CONNECTING: the peer's head, then the handshake's verdict on it. */
+  private receiveHead(opening: OpeningHandshake, chunk: Uint8Array): void {
+    let head;
+    try {
+      head = opening.read(chunk);
+    } catch (error) {
+      if (!(error instanceof HandshakeError)) throw error;
+      this.handshakeFailed(error);
+      return;
+    }
+    if (head === undefined) return; // more to come, or a server's request still to answer
+    if (this.role === "client") this.onResponse(opening, head);
+    else this.onRequest(opening, head);
+  }
+
+  private onResponse(opening: OpeningHandshake, head: HttpHead): void {
+    const verdict = opening.checkResponse(head);
+    if (verdict instanceof HandshakeError) {
+      this.handshakeFailed(verdict, head);
+      return;
+    }
+    this.#protocol = verdict.protocol;
+    this.#extensions = verdict.extensions;
+    this.open(head);
+  }
+
+  private onRequest(opening: OpeningHandshake, head: HttpHead): void {
+    const verdict = opening.checkRequest(head);
+    this.#handler.onRequest?.(verdict, head);
+    if (this.#state !== ConnectionState.Connecting) return; // the owner answered
+    if (verdict instanceof HandshakeError) this.handshakeFailed(verdict);
+    else this.accept();
+  }
+
+  private handshakeFailed(error: HandshakeError, head?: HttpHead): void {
+    // §4.2.1: a server answers an invalid request with an HTTP error; failWith then reports it and closes the transport after it.
+    if (this.role === "server") this.#writer.bytes(refusalBytes(error));
+    this.failWith(error, head);
+  }
+
+  private open(head?: HttpHead): void {
+    this.#state = ConnectionState.Open;
+    this.#keepalive?.heard(this.#now());
+    this.#deadline = Number.POSITIVE_INFINITY;
+    this.#handler.onOpen?.(head);
+    // The handshake goes once open, and with it a server's request (its whole head: a browser's is about 1 KB).
+    const input = this.#opening?.input;
+    this.#opening = undefined;
+    if (input !== undefined) this.receive(input);
   }
 
   // ── Input ─────────────────────────────────────────────────────────────
@@ -203,13 +253,8 @@ export class Connection implements ControlFrameSink {
   receive(chunk: Uint8Array): void {
     if (this.#state === ConnectionState.Closed || this.#transportClosing || chunk.length === 0) return;
     this.#keepalive?.heard(this.#now()); // any byte proves the peer alive
-    if (this.#headReader !== undefined) {
-      this.receiveHead(chunk);
-      return;
-    }
     if (this.#state === ConnectionState.Connecting) {
-      // A server that has read the request but not answered it yet: keep the bytes for after accept().
-      this.#deferredInput = this.#deferredInput === undefined ? chunk : concatBytes([this.#deferredInput, chunk]);
+      this.receiveHead(this.#opening!, chunk);
       return;
     }
     try {
@@ -218,74 +263,6 @@ export class Connection implements ControlFrameSink {
       if (!(error instanceof ProtocolError)) throw error;
       this.fail(error);
     }
-  }
-
-  private receiveHead(chunk: Uint8Array): void {
-    let result;
-    try {
-      result = this.#headReader!.push(chunk);
-    } catch (error) {
-      if (!(error instanceof HandshakeError)) throw error;
-      this.handshakeFailed(error);
-      return;
-    }
-    if (result === undefined) return;
-    this.#headReader = undefined;
-    if (this.role === "client") this.onResponse(result.head, result.rest);
-    else this.onRequest(result.head, result.rest);
-  }
-
-  private onResponse(head: HttpHead, rest: Uint8Array): void {
-    if (this.#request === undefined) {
-      this.failWith(new HandshakeError("WS_ERR_MALFORMED_HTTP", "a response arrived before the request was sent"), head);
-      return;
-    }
-    try {
-      const handshake = validateServerResponse(head, this.#request, this.sha1Required());
-      this.#protocol = handshake.protocol;
-      this.#extensions = handshake.extensions;
-    } catch (error) {
-      if (!(error instanceof HandshakeError)) throw error;
-      this.handshakeFailed(error, head);
-      return;
-    }
-    this.open(head);
-    if (rest.length > 0) this.receive(rest);
-  }
-
-  private onRequest(head: HttpHead, rest: Uint8Array): void {
-    let verdict: UpgradeRequest | HandshakeError;
-    try {
-      verdict = this.#upgrade = parseUpgradeRequest(head);
-    } catch (error) {
-      if (!(error instanceof HandshakeError)) throw error;
-      verdict = error;
-    }
-    this.#deferredInput = rest.length > 0 ? rest : undefined;
-    this.#handler.onRequest?.(verdict, head);
-    if (this.#state !== ConnectionState.Connecting) return; // the owner answered
-    if (verdict instanceof HandshakeError) this.handshakeFailed(verdict);
-    else this.accept();
-  }
-
-  private handshakeFailed(error: HandshakeError, head?: HttpHead): void {
-    if (this.role === "server" && this.#state === ConnectionState.Connecting) {
-      this.#headReader = undefined;
-      this.#writer.bytes(refusalBytes(error)); // #fail then reports the error and closes the transport after the refusal
-    }
-    this.failWith(error, head);
-  }
-
-  private open(head?: HttpHead): void {
-    this.#state = ConnectionState.Open;
-    this.#keepalive?.heard(this.#now());
-    this.#deadline = Number.POSITIVE_INFINITY;
-    this.#handler.onOpen?.(head);
-    // A server's request (its whole head: a browser's is about 1 KB) is let go once open.
-    this.#upgrade = undefined;
-    const pending = this.#deferredInput;
-    this.#deferredInput = undefined;
-    if (pending !== undefined) this.receive(pending);
   }
 
   /** @internal {@link ControlFrameSink}: a whole close, ping or pong frame from the message assembler. */
@@ -507,11 +484,6 @@ export class Connection implements ControlFrameSink {
       this.#keepalive!.pinged(now);
       this.#writer.control(Opcode.Ping, EMPTY);
     }
-  }
-
-  private sha1Required(): Sha1 {
-    if (this.#sha1 === undefined) throw new TypeError("the opening handshake needs a SHA-1 function from the host");
-    return this.#sha1;
   }
 }
 
