@@ -61,6 +61,8 @@ export class DeadlineScheduler {
   #timer: unknown;
   /** The clock reading the timer is armed for, or +Infinity when unscheduled. */
   #armedFor = Number.POSITIVE_INFINITY;
+  /** The client whose deadline the timer is armed for (the earliest at the last look). */
+  #armedClient: DeadlineClient | undefined;
   #wakes = 0;
 
   constructor(options: DeadlineSchedulerOptions = {}) {
@@ -118,15 +120,42 @@ export class DeadlineScheduler {
    * that finds nothing due is not. Unschedules when nothing is due.
    */
   update(): void {
-    const earliest = this.#earliest();
+    this.#rearm(this.#earliest());
+  }
+
+  /**
+   * {@link update} after an event of one client: O(1) unless that client's
+   * deadline is the one the timer is armed for and it moved, so that an
+   * event costs the same with 8 connections or 64.
+   */
+  updateFor(client: DeadlineClient): void {
+    const deadline = client.nextDeadline();
+    if (deadline < this.#armedFor) {
+      this.#arm(deadline);
+      this.#armedClient = client;
+    } else if (client === this.#armedClient && deadline !== this.#armedFor) {
+      this.update();
+    }
+  }
+
+  #rearm(earliest: number): void {
     if (earliest === this.#armedFor) return;
     if (earliest === Number.POSITIVE_INFINITY) this.#disarm();
     else if (earliest < this.#armedFor || earliest > this.#armedFor + this.#slack) this.#arm(earliest);
   }
 
+  /** The earliest deadline of all clients; notes whose it is, for {@link updateFor}. */
   #earliest(): number {
     let earliest = Number.POSITIVE_INFINITY;
-    for (const client of this.#clients) earliest = Math.min(earliest, client.nextDeadline());
+    let owner: DeadlineClient | undefined;
+    for (const client of this.#clients) {
+      const deadline = client.nextDeadline();
+      if (deadline < earliest) {
+        earliest = deadline;
+        owner = client;
+      }
+    }
+    this.#armedClient = owner;
     return earliest;
   }
 

@@ -110,7 +110,7 @@ export class SocketDriver implements DeadlineClient, SocketCallbacks {
     if (socket === undefined || this.#closed) return;
     const data = socket.read();
     if (data !== undefined && data.byteLength > 0) this.connection.receive(new Uint8Array(data));
-    this.#scheduler.update();
+    this.#scheduler.updateFor(this);
   }
 
   /** {@link SocketCallbacks}: the socket is connected (the first call), or has room for `count` more bytes. */
@@ -211,7 +211,7 @@ class DriverHandler implements ConnectionHandler {
   }
   onOutput(): void {
     this.#driver.flush();
-    this.#scheduler.update();
+    this.#scheduler.updateFor(this.#driver);
   }
   onCloseTransport(): void {
     this.#driver.closeWhenFlushed();
