@@ -12,30 +12,8 @@ import { join } from "node:path";
 import tls from "node:tls";
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket, { type Options, type TLSInfo } from "embedded:io/socket/tcp/tls";
+import { deferred, delay, within } from "./support";
 
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((ok, fail) => {
-    resolve = ok;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
-}
-
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const text = (buffer: ArrayBuffer) => Buffer.from(buffer).toString();
 const bytes = (value: string) => Uint8Array.from(Buffer.from(value));
 

@@ -13,7 +13,7 @@
  */
 import { WebSocketServer, type WebSocket as WsSocket } from "ws";
 import { sizeLabel } from "./figures";
-import { measureEcho, openChannelPeer, openWsPeer, payloadOf, within, type EchoMeasurement, type EchoPeer } from "./echo-load";
+import { listening, measureEcho, openChannelPeer, openWsPeer, payloadOf, within, type EchoMeasurement, type EchoPeer } from "./echo-load";
 import type { BenchContext, Section } from "./section";
 import { formatNumber, formatRatio, formatTable } from "./table";
 import { wsVersion } from "./ws-internals";
@@ -59,14 +59,7 @@ export async function startWsEcho(maxPayload: number): Promise<WebSocketServer> 
     socket.on("message", (data: Buffer, isBinary: boolean) => socket.send(data, { binary: isBinary }));
     socket.on("error", () => {});
   });
-  await within(
-    new Promise<void>((resolve, reject) => {
-      server.once("listening", () => resolve());
-      server.once("error", reject);
-    }),
-    5000,
-    "ws server listen",
-  );
+  await listening(server, "ws server");
   return server;
 }
 

@@ -199,6 +199,18 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 /** A `ws` client (no compression) connected to `url`. */
+/** Resolves once a server emits `listening` (rejects on its `error`), within 5 s. */
+export function listening(server: { once(event: string, listener: (...args: any[]) => void): unknown }, what: string): Promise<void> {
+  return within(
+    new Promise<void>((resolve, reject) => {
+      server.once("listening", () => resolve());
+      server.once("error", reject);
+    }),
+    5000,
+    `${what} listen`,
+  );
+}
+
 export async function openWsPeer(url: string, maxPayload: number): Promise<EchoPeer> {
   const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload });
   socket.binaryType = "nodebuffer";

@@ -13,7 +13,7 @@ import type { WebSocketServer } from "ws";
 import { Server, type ServerConnection } from "../../modules/websocket/server/server";
 import { closeWsServer, spread, startWsEcho } from "./client";
 import { sizeLabel } from "./figures";
-import { measureEcho, openWsPeer, payloadOf, within, type EchoMeasurement, type EchoPeer } from "./echo-load";
+import { listening, measureEcho, openWsPeer, payloadOf, within, type EchoMeasurement, type EchoPeer } from "./echo-load";
 import type { BenchContext, Section } from "./section";
 import { formatNumber, formatRatio, formatTable } from "./table";
 import { wsVersion } from "./ws-internals";
@@ -58,14 +58,7 @@ async function startOurEcho(): Promise<Server> {
     conn.on("message", (data: string | Uint8Array) => conn.send(data));
     conn.on("error", () => {});
   });
-  await within(
-    new Promise<void>((resolve, reject) => {
-      server.once("listening", () => resolve());
-      server.once("error", reject);
-    }),
-    5000,
-    "our server listen",
-  );
+  await listening(server, "our server");
   return server;
 }
 
