@@ -19,6 +19,7 @@ import manifestConfig from "mc/config";
 import { Server, type ServerConnection } from "./modules/websocket/server/server";
 import { HttpListener } from "./modules/websocket/server/http-listener";
 import { DEMO_PAGE } from "./modules/websocket/server/demo-page";
+import { echoMessages } from "./modules/websocket/server/demo-echo";
 
 interface NodeLike {
   argv: string[];
@@ -81,16 +82,7 @@ const telemetryBacklog = config.connections === undefined ? undefined : Math.max
 const echoBacklog = config.connections === undefined ? undefined : Math.max(1, config.connections - telemetryBacklog!);
 
 const echo = new Server({ ...common, path: "/echo", backlog: echoBacklog });
-echo.on("connection", (conn: ServerConnection) => {
-  conn.on("message", (data: string | Uint8Array) => {
-    try {
-      conn.send(data);
-    } catch {
-      // closing, or the send queue is full: drop
-    }
-  });
-  conn.on("error", () => {});
-});
+echo.on("connection", echoMessages);
 echo.on("error", (error: unknown) => {
   log(`cannot listen: ${error instanceof Error ? error.message : String(error)}`);
   host.process?.exit(1);

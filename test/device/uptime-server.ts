@@ -8,22 +8,14 @@
  * server's tracked state and heap; `quit` closes the server and exits.
  */
 import { createInterface } from "node:readline";
-import { Server, type ServerConnection } from "../../modules/websocket/server/server";
+import { Server } from "../../modules/websocket/server/server";
 import { sharedScheduler } from "../../modules/websocket/transport/platform";
+import { echoMessages } from "../../modules/websocket/server/demo-echo";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const echo = new Server({ port: 0, host: "127.0.0.1", path: "/echo" });
-echo.on("connection", (conn: ServerConnection) => {
-  conn.on("message", (data: string | Uint8Array) => {
-    try {
-      conn.send(data);
-    } catch {
-      // closing, or the send queue is full: drop (as main.ts does)
-    }
-  });
-  conn.on("error", () => {});
-});
+echo.on("connection", echoMessages); // as main.ts does
 echo.once("listening", () => process.stdout.write(JSON.stringify({ port: echo.port }) + "\n"));
 echo.on("error", (error: unknown) => {
   process.stderr.write(`cannot listen: ${String(error)}\n`);

@@ -3,7 +3,7 @@
  * bodies by path, 404 otherwise.
  */
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { listenOnLoopback } from "./types";
 
 /** A running page server. */
 export interface PageServer {
@@ -23,8 +23,7 @@ export async function servePages(pages: Readonly<Record<string, string>>, option
     response.writeHead(body === undefined ? 404 : 200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
     response.end(body ?? "not found");
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {

@@ -4,7 +4,8 @@
  * handshakes, malformed frames, stalls, half-closes, resets, …).
  */
 import { createHash } from "node:crypto";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { createServer, type Socket } from "node:net";
+import { listenOnLoopback } from "./types";
 
 /** The parsed head of an HTTP request. */
 export interface RequestHead {
@@ -144,8 +145,7 @@ export async function startRawTcpServer(handler: RawHandler, options: { lifetime
     running.add(run);
     void run.finally(() => running.delete(run));
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {

@@ -7,6 +7,7 @@
  * optional, see {@link closeCommand}), on which the server starts the closing
  * handshake with that code and reason instead.
  */
+import type { AddressInfo, Server } from "node:net";
 
 /** A data message as given to and reported by clients: `{text}` or `{binary}` (base64). */
 export type PeerMessage = { text: string } | { binary: string };
@@ -113,4 +114,10 @@ export function waitForClosed(connections: readonly ServerConnectionLog[], count
     timeoutMs,
     `${count} closed connection(s) (have ${connections.filter((c) => c.closeCode !== undefined).length} of ${connections.length})`,
   );
+}
+
+/** Listens on an ephemeral port of 127.0.0.1 (loopback only) and returns the port. */
+export async function listenOnLoopback(server: Server): Promise<number> {
+  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
+  return (server.address() as AddressInfo).port;
 }

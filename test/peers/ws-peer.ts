@@ -4,10 +4,9 @@
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer, type RawData } from "ws";
 import type { ClientOptions, ClientResult, EchoServer, PeerMessage, ServerConnectionLog } from "./types";
-import { waitForClosed } from "./types";
+import { listenOnLoopback, waitForClosed } from "./types";
 
 /** Options of {@link startWsEchoServer}. */
 export interface WsServerOptions {
@@ -63,8 +62,7 @@ export async function startWsEchoServer(options: WsServerOptions = {}): Promise<
     socket.on("error", () => {}); // protocol errors end in "close" with the code
     socket.on("close", (code, reason) => Object.assign(log, { closeCode: code, closeReason: reason.toString("utf8") }));
   });
-  await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server);
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {

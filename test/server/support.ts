@@ -5,7 +5,8 @@
  */
 import net from "node:net";
 import { createHash, randomBytes } from "node:crypto";
-import { Server, type ServerConnection, type ServerOptions } from "../../modules/websocket/server/server";
+import { Server, type ServerOptions } from "../../modules/websocket/server/server";
+import { echoMessages } from "../../modules/websocket/server/demo-echo";
 
 /** Starts a ws-style server on an ephemeral port and waits for `listening`. */
 export async function startServer(options: ServerOptions = {}): Promise<Server> {
@@ -20,16 +21,7 @@ export async function startServer(options: ServerOptions = {}): Promise<Server> 
 /** An echo server like the demo's `/echo`. */
 export async function startEcho(options: ServerOptions = {}): Promise<Server> {
   const server = await startServer(options);
-  server.on("connection", (conn: ServerConnection) => {
-    conn.on("message", (data: string | Uint8Array) => {
-      try {
-        conn.send(data);
-      } catch {
-        /* closing */
-      }
-    });
-    conn.on("error", () => {});
-  });
+  server.on("connection", echoMessages);
   return server;
 }
 
