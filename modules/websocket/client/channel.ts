@@ -234,9 +234,6 @@ export class WebSocketChannel {
     }
     this.#stream = undefined;
     this.#driver?.connection.close(code, reason);
-    // The core sets its close deadline after queueing the frame (after the
-    // driver's scheduler update), so tell the scheduler about it here.
-    sharedScheduler().update();
   }
 
   // ── Connecting ─────────────────────────────────────────────────────────
@@ -321,7 +318,6 @@ export class WebSocketChannel {
     this.#listener?.onStart?.(this.#context);
     if (this.#aborted) {
       connection.close(1000); // close() raced with the handshake's completion
-      sharedScheduler().update();
     }
   }
 
