@@ -13,7 +13,7 @@ import type { Limits } from "../../modules/websocket/core/limits";
 import { bytesEqual, check, equal, hex, throwsCode, toHex, type VectorCase } from "./harness";
 import { deterministicRandom, Xorshift32 } from "./support/deterministic-random";
 import { ascii, concat, encodeFrame, latin1, OP } from "./support/frames";
-import { Clock, defaultRequest, feed, handshakePair, pipe, Recorder, settle, take, takeFrames } from "./support/pipe";
+import { Clock, defaultRequest, feed, handshakePair, HostedConnection, pipe, Recorder, settle, take, takeFrames } from "./support/pipe";
 import { sha1 } from "./support/sha1";
 
 const RFC_KEY = "dGhlIHNhbXBsZSBub25jZQ==";
@@ -59,12 +59,12 @@ function linesEqual(actual: string[], expected: string[], what: string): void {
 
 function newServer(limits?: Partial<Limits>): { server: Connection; s: Recorder } {
   const s = new Recorder();
-  return { s, server: new Connection({ role: "server", handler: s, sha1, limits }) };
+  return { s, server: new HostedConnection({ role: "server", events: s, sha1, limits }) };
 }
 
 function newClient(protocols?: string[], extensions?: string): { client: Connection; c: Recorder; key: string } {
   const c = new Recorder();
-  const client = new Connection({ role: "client", handler: c, sha1, random: deterministicRandom(7) });
+  const client = new HostedConnection({ role: "client", events: c, sha1, random: deterministicRandom(7) });
   client.startHandshake({ ...defaultRequest, protocols, extensions });
   const sent = latin1(take(client));
   const match = /\r\nSec-WebSocket-Key: ([^\r]+)\r\n/.exec(sent);
@@ -194,7 +194,7 @@ export const connectionHandshakeCases: VectorCase[] = [
     run() {
       const c = new Recorder();
       const random = deterministicRandom(99);
-      const client = new Connection({ role: "client", handler: c, sha1, random });
+      const client = new HostedConnection({ role: "client", events: c, sha1, random });
       client.startHandshake({ host: "example.com", port: 8080, secure: false, resource: "/a?b=c", protocols: ["chat", "superchat"], origin: "http://o.example" });
       const key = encodeBase64(new Xorshift32(99).bytes(16));
       const expected = head(
@@ -369,7 +369,7 @@ export const connectionHandshakeCases: VectorCase[] = [
         const clock = new Clock();
         clock.t = 500;
         const r = new Recorder();
-        const conn = new Connection({ role, handler: r, sha1, random: deterministicRandom(1), now: clock.now, openTimeout: 1000 });
+        const conn = new HostedConnection({ role, events: r, sha1, random: deterministicRandom(1), now: clock.now, openTimeout: 1000 });
         if (role === "client") conn.startHandshake(defaultRequest);
         take(conn);
         equal(conn.nextDeadline(), 1500, `${role} deadline`);
@@ -405,8 +405,8 @@ export const connectionHandshakeCases: VectorCase[] = [
 function handshakePairChoosing(protocol: string) {
   const s = new Recorder();
   const c = new Recorder();
-  const server = new Connection({ role: "server", handler: s, sha1 });
-  const client = new Connection({ role: "client", handler: c, sha1, random: deterministicRandom(11) });
+  const server = new HostedConnection({ role: "server", events: s, sha1 });
+  const client = new HostedConnection({ role: "client", events: c, sha1, random: deterministicRandom(11) });
   s.answer = (verdict) => {
     if (verdict instanceof HandshakeError) throw verdict;
     server.accept({ protocol });

@@ -39,7 +39,7 @@ export function coreReceiver(name: string, stream: FrameStream, options: Receive
     role: "server",
     open: true,
     limits: { maxMessageSize: BIG, maxFrameSize: BIG },
-    handler: {
+    events: {
       onBinary: (data) => {
         delivered++;
         units += data.length;
@@ -84,7 +84,7 @@ export function coreReceiver(name: string, stream: FrameStream, options: Receive
  * byte are summed, nothing is copied.
  */
 export function coreSender(name: string, payload: Uint8Array, sends: number, random: RandomSource): Contender {
-  const connection = new Connection({ role: "client", open: true, random, limits: { maxQueuedBytes: BIG }, handler: {} });
+  const connection = new Connection({ role: "client", open: true, random, limits: { maxQueuedBytes: BIG }, events: {} });
   let written = 0;
   let sum = 0;
   const headerLength = payload.length < 126 ? 6 : payload.length < 0x10000 ? 8 : 14;

@@ -144,9 +144,9 @@ function runWsHeartbeat(s: Scenario): PowerRow {
         role: "server",
         open: true,
         now: clock.now,
-        handler: countingHandler(tally, "client", { onPong: () => void (entry.isAlive = true), onClosed: () => void clients.delete(entry) }),
+        events: countingHandler(tally, "client", { onPong: () => void (entry.isAlive = true), onClosed: () => void clients.delete(entry) }),
       });
-      const client = bareEndpoint(clientSocket, { role: "client", open: true, now: clock.now, random: fixedRandom, handler: countingHandler(tally, "server") });
+      const client = bareEndpoint(clientSocket, { role: "client", open: true, now: clock.now, random: fixedRandom, events: countingHandler(tally, "server") });
       clients.add(entry);
       // The far end (the client) talks; the pinging side (the server) receives.
       if (s.traffic) every(clock, at, () => client.sendText("tick"), () => client.state === 1);
@@ -179,7 +179,7 @@ function runEspIdf(s: Scenario): PowerRow {
   for (const at of openTimes(s)) {
     clock.at(at, () => {
       const [clientSocket, serverSocket] = socketPair(clock, LATENCY);
-      const server = bareEndpoint(serverSocket, { role: "server", open: true, now: clock.now, handler: countingHandler(tally, "client") });
+      const server = bareEndpoint(serverSocket, { role: "server", open: true, now: clock.now, events: countingHandler(tally, "client") });
       let pingTick = clock.now();
       let poll: FakeTimerEntry | undefined;
       // One loop iteration of esp_websocket_client_task, then the next poll (1000 ms timeout).
@@ -196,7 +196,7 @@ function runEspIdf(s: Scenario): PowerRow {
         open: true,
         now: clock.now,
         random: fixedRandom,
-        handler: countingHandler(tally, "server", {
+        events: countingHandler(tally, "server", {
           // Data ends the poll early: the task runs an iteration now (a data wake, not a timer wake).
           onText: () => {
             timer.clear(poll);

@@ -70,6 +70,7 @@ const scheduler = {
   add: (client: unknown) => void schedulerClients.add(client),
   remove: (client: unknown) => void schedulerClients.delete(client),
   update: () => {},
+  updateFor: () => {},
 } as unknown as DeadlineScheduler;
 
 let seed = 0x2545f491;
@@ -135,7 +136,7 @@ function open(role: "server" | "client"): Live {
     random,
     now: () => 0,
     scheduler,
-    handler: {
+    events: {
       onText: (text) => {
         live.received = text;
         live.driver.connection.sendText(text);
@@ -147,7 +148,7 @@ function open(role: "server" | "client"): Live {
   });
   live.driver = driver;
   driver.attach(socket);
-  driver.callbacks.onWritable(8192);
+  driver.socketWritable(8192);
   return live;
 }
 
@@ -162,7 +163,7 @@ function segments(bytes: Uint8Array, from = 0, to = bytes.length): ArrayBuffer[]
 function deliver(live: Live, pieces: ArrayBuffer[]): void {
   for (const piece of pieces) {
     live.socket.incoming.push(piece);
-    live.driver.callbacks.onReadable(piece.byteLength);
+    live.driver.socketReadable(piece.byteLength);
   }
 }
 
@@ -258,7 +259,7 @@ const actions: Record<string, () => unknown> = {
   baseline: () => undefined,
   "core-idle": () => {
     const handler = {};
-    for (let i = 0; i < IDLE_CONNECTIONS; i++) bare.push(new Connection({ role: "server", open: true, random, now: () => 0, handler }));
+    for (let i = 0; i < IDLE_CONNECTIONS; i++) bare.push(new Connection({ role: "server", open: true, random, now: () => 0, events: handler }));
     return { connections: bare.length };
   },
   "core-closed": () => {

@@ -13,33 +13,46 @@
  * `asyncOpen` has returned; `onStart` comes before anything else; nothing but
  * `onStop` follows `onServerClose`.
  *
- * The protocol itself is the sans-I/O core ({@link Connection}) bound to an
- * ECMA-419 socket (`embedded:io/socket/tcp`, or `embedded:io/socket/tcp/tls`
- * for wss:) by a {@link SocketDriver}; host names are resolved with
- * `embedded:network/dns/resolver/udp`. No Node API is used.
+ * Each connection attempt (the first, and one per redirect) is an
+ * {@link Attempt}: the sans-I/O core on an ECMA-419 socket
+ * (`embedded:io/socket/tcp`, or `embedded:io/socket/tcp/tls` for wss:); host
+ * names are resolved with `embedded:network/dns/resolver/udp`. No Node API
+ * is used.
  */
 import Timer from "timer";
 import { buildClosePayload } from "../core/close-payload";
-import { ConnectionState, type CloseResult, type ConnectionHandler } from "../core/connection";
-import type { ProtocolError } from "../core/errors";
+import { ConnectionState, type CloseResult } from "../core/connection";
 import { HandshakeError } from "../core/handshake-error";
-import { headerValue } from "../core/http-head";
-import { now, random, sha1, sharedScheduler } from "../transport/platform";
-import { SocketDriver } from "../transport/socket-driver";
+import { Attempt, type AttemptOwner } from "./attempt";
 import { redirectTarget, statusOfEndedAttempt } from "./attempt-outcome";
 import { BinaryStream } from "./binary-stream";
 import { extraHeaderFields, seconds, subprotocolList } from "./channel-settings";
 import { ChannelError, ChannelStatus } from "./channel-status";
 import type { BinarySource, ChannelOptions, DnsConfig, NotificationCallbacks, SecurityInfo, WebSocketListener } from "./channel-types";
-import { AddressLookup, openSocket, securityInfoOf, type AttemptSocket } from "./dial";
+import { AddressLookup } from "./dial";
 import { parseWsUri, type WsUri } from "./ws-uri";
+
+/** Where a channel is in its life: one notion, not a flag per event. */
+const Phase = {
+  /** Made; settings may change until `asyncOpen`. */
+  New: 0,
+  /** `asyncOpen` was called: resolving, connecting, handshaking, redirecting. */
+  Opening: 1,
+  /** `onStart` was called; messages flow. */
+  Open: 2,
+  /** The server's close frame arrived (`onServerClose`): only `onStop` follows. */
+  ServerClosed: 3,
+  /** `onStop` was called. */
+  Stopped: 4,
+} as const;
+type Phase = (typeof Phase)[keyof typeof Phase];
 
 export { ChannelError, ChannelStatus } from "./channel-status";
 export type { ChannelStatusCode, ChannelStatusDetails } from "./channel-status";
 export type { BinarySource, ChannelOptions, DnsConfig, NotificationCallbacks, SecurityInfo, WebSocketListener } from "./channel-types";
 
 /** See the module comment. */
-export class WebSocketChannel {
+export class WebSocketChannel implements AttemptOwner {
   /** The DNS configuration used by channels without a `dns` option (set once by the application). */
   static dns: DnsConfig | undefined;
 
@@ -58,11 +71,9 @@ export class WebSocketChannel {
   #requested: string[] = [];
   #pingInterval = 0;
   #pingTimeout = 0;
-  #opened = false;
-  #started = false;
-  #stopped = false;
+  #phase: Phase = Phase.New;
+  /** `close()` came before the channel opened. */
   #aborted = false;
-  #serverClosed = false;
   #listener: WebSocketListener | undefined;
   #context: unknown;
   #origin = "";
@@ -70,13 +81,8 @@ export class WebSocketChannel {
   #uri: WsUri | undefined;
   #redirects = 0;
   readonly #lookup = new AddressLookup();
-  #driver: SocketDriver | undefined;
-  #socket: AttemptSocket | undefined;
-  /** Per attempt: the transport connected (TCP) or finished its handshake (TLS). */
-  #transportOpen = false;
-  #failure: ProtocolError | HandshakeError | undefined;
-  #retryAfter = "";
-  #setupError: unknown;
+  /** The attempt in progress (or open); undefined between attempts and once stopped. */
+  #attempt: Attempt | undefined;
   #protocol = "";
   #extensions = "";
   #securityInfo: SecurityInfo | null = null;
@@ -111,7 +117,7 @@ export class WebSocketChannel {
    * server selected, "" for none.
    */
   get protocol(): string {
-    return this.#started ? this.#protocol : this.#requested.join(", ");
+    return this.#phase >= Phase.Open ? this.#protocol : this.#requested.join(", ");
   }
 
   set protocol(value: string) {
@@ -151,17 +157,17 @@ export class WebSocketChannel {
 
   /** Bytes queued and not yet in the socket's send buffer (frame headers included). */
   get bufferedAmount(): number {
-    return this.#driver?.connection.bufferedAmount ?? 0;
+    return this.#attempt?.bufferedAmount ?? 0;
   }
 
   /** Milliseconds from the last keepalive ping (or network-change probe) to its pong; NaN before the first. */
   get roundTripTime(): number {
-    return this.#driver?.connection.roundTripTime ?? Number.NaN;
+    return this.#attempt?.roundTripTime ?? Number.NaN;
   }
 
   /** Whether the channel is open: `onStart` was called and no close frame was sent or received. */
   get isOpen(): boolean {
-    return this.#started && !this.#stopped && this.#driver?.connection.state === ConnectionState.Open;
+    return this.#phase === Phase.Open && this.#attempt?.state === ConnectionState.Open;
   }
 
   // ── Methods ────────────────────────────────────────────────────────────
@@ -173,9 +179,9 @@ export class WebSocketChannel {
    * `origin` is sent as the `Origin` header unless "".
    */
   asyncOpen(uri: string, origin: string, listener: WebSocketListener, context?: unknown): void {
-    if (this.#opened) throw new ChannelError("NS_ERROR_ALREADY_OPENED", "asyncOpen may be called only once per channel");
+    if (this.#phase !== Phase.New) throw new ChannelError("NS_ERROR_ALREADY_OPENED", "asyncOpen may be called only once per channel");
     const target = parseWsUri(uri);
-    this.#opened = true;
+    this.#phase = Phase.Opening;
     this.#original = target;
     this.#origin = origin;
     this.#listener = listener;
@@ -220,11 +226,11 @@ export class WebSocketChannel {
    */
   close(code?: number, reason = ""): void {
     buildClosePayload(code, reason); // validation only
-    if (!this.#opened || this.#stopped) return;
-    if (!this.#started) {
+    if (this.#phase === Phase.New || this.#phase === Phase.Stopped) return;
+    if (this.#phase === Phase.Opening) {
       if (this.#aborted) return;
       this.#aborted = true;
-      if (this.#driver !== undefined) this.#driver.connection.close();
+      if (this.#attempt !== undefined) this.#attempt.close();
       else if (this.#lookup.pending) {
         this.#lookup.cancel();
         Timer.set(() => this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" })));
@@ -233,13 +239,13 @@ export class WebSocketChannel {
       return;
     }
     this.#stream = undefined;
-    this.#driver?.connection.close(code, reason);
+    this.#attempt?.close(code, reason);
   }
 
   // ── Connecting ─────────────────────────────────────────────────────────
 
   #connect(target: WsUri): void {
-    if (this.#stopped) return;
+    if (this.#phase === Phase.Stopped) return;
     if (this.#aborted) return this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
     this.#uri = target;
     const unknownHost = (message: string) => this.#stop(new ChannelStatus("NS_ERROR_UNKNOWN_HOST", { message }));
@@ -247,86 +253,60 @@ export class WebSocketChannel {
   }
 
   #dial(target: WsUri, address: string): void {
-    if (this.#stopped) return;
+    if (this.#phase === Phase.Stopped) return;
     if (this.#aborted) return this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
-    this.#transportOpen = false;
-    this.#failure = undefined;
-    this.#retryAfter = "";
-    this.#setupError = undefined;
-    const handler: ConnectionHandler = {
-      onOpen: () => this.#handshakeCompleted(driver),
-      onText: (text) => {
-        if (this.#delivering(driver)) this.#listener?.onMessageAvailable?.(this.#context, text);
-      },
-      onBinary: (data) => {
-        if (this.#delivering(driver)) this.#listener?.onBinaryMessageAvailable?.(this.#context, data);
-      },
-      onCloseFrame: (code, reason) => {
-        if (driver !== this.#driver || this.#stopped) return;
-        this.#serverClosed = true;
-        this.#stream = undefined;
-        this.#listener?.onServerClose?.(this.#context, code, reason);
-      },
-      onError: (error, response) => {
-        if (driver !== this.#driver) return;
-        this.#failure = error;
-        this.#retryAfter = response === undefined ? "" : (headerValue(response, "Retry-After") ?? "");
-      },
-      onClosed: (result) => this.#attemptEnded(driver, result),
-    };
-    const driver: SocketDriver = new SocketDriver({
-      role: "client",
-      handler,
+    const attempt = new Attempt(this, target, {
       limits: this.#options.limits,
       openTimeout: this.#openTimeout,
       closeTimeout: this.#closeTimeout,
       pingInterval: this.#pingInterval * 1000,
       pingTimeout: this.#pingTimeout * 1000,
-      random, sha1, now, scheduler: sharedScheduler(), // the host's platform
-      onTransportOpen: () => {
-        if (driver === this.#driver) this.#transportOpen = true;
-      },
-      onWritten: (count) => this.#written(driver, count),
     });
-    this.#driver = driver;
-    try {
-      driver.connection.startHandshake({
-        host: target.host,
-        port: target.port,
-        secure: target.secure,
-        resource: target.resource,
-        origin: this.#origin === "" ? undefined : this.#origin,
-        protocols: this.#requested,
-        headers: extraHeaderFields(this.notificationCallbacks?.headers?.(target.href)),
-      });
-      const socket = openSocket(target, address, this.#options, driver.callbacks);
-      this.#socket = socket;
-      driver.attach(socket);
-    } catch (error) {
-      this.#setupError = error;
-      driver.terminate(); // → onClosed → #attemptEnded
-    }
+    this.#attempt = attempt;
+    attempt.dial(address, {
+      host: target.host,
+      port: target.port,
+      secure: target.secure,
+      resource: target.resource,
+      origin: this.#origin === "" ? undefined : this.#origin,
+      protocols: this.#requested,
+      headers: extraHeaderFields(this.notificationCallbacks?.headers?.(target.href)),
+    }, this.#options);
   }
 
-  #handshakeCompleted(driver: SocketDriver): void {
-    if (driver !== this.#driver || this.#stopped) return;
-    const connection = driver.connection;
-    this.#protocol = connection.protocol;
-    this.#extensions = connection.extensions;
-    if (this.#uri!.secure) this.#securityInfo = securityInfoOf(this.#uri!, this.#socket, this.#options);
-    this.#started = true;
+  // ── AttemptOwner: what the attempt in progress reports ─────────────────
+
+  /** @internal */
+  attemptOpened(attempt: Attempt): void {
+    this.#protocol = attempt.protocol;
+    this.#extensions = attempt.extensions;
+    if (attempt.target.secure) this.#securityInfo = attempt.securityInfo(this.#options);
+    this.#phase = Phase.Open;
     this.#listener?.onStart?.(this.#context);
-    if (this.#aborted) {
-      connection.close(1000); // close() raced with the handshake's completion
-    }
+    if (this.#aborted) attempt.close(1000); // close() raced with the handshake's completion
   }
 
-  #delivering(driver: SocketDriver): boolean {
-    return driver === this.#driver && this.#started && !this.#serverClosed && !this.#stopped;
+  /** @internal */
+  attemptText(text: string): void {
+    if (this.#phase === Phase.Open) this.#listener?.onMessageAvailable?.(this.#context, text);
   }
 
-  #written(driver: SocketDriver, count: number): void {
-    if (!this.#delivering(driver)) return;
+  /** @internal */
+  attemptBinary(data: Uint8Array): void {
+    if (this.#phase === Phase.Open) this.#listener?.onBinaryMessageAvailable?.(this.#context, data);
+  }
+
+  /** @internal */
+  attemptServerClose(code: number, reason: string): void {
+    if (this.#phase === Phase.Stopped) return;
+    this.#phase = Phase.ServerClosed;
+    this.#stream = undefined;
+    this.#listener?.onServerClose?.(this.#context, code, reason);
+  }
+
+  /** @internal */
+  attemptWritten(count: number): void {
+    if (this.#phase !== Phase.Open) return;
     this.#listener?.onAcknowledge?.(this.#context, count);
     if (this.#stream !== undefined && !this.#pumpQueued) {
       // Not from inside the driver's write loop: on the next turn.
@@ -338,21 +318,17 @@ export class WebSocketChannel {
     }
   }
 
-  #attemptEnded(driver: SocketDriver, result: CloseResult): void {
-    if (driver !== this.#driver) return;
-    this.#driver = undefined;
-    this.#socket = undefined;
+  /** @internal */
+  attemptEnded(attempt: Attempt, result: CloseResult): void {
+    this.#attempt = undefined;
     this.#stream = undefined;
-    const failure = this.#failure;
-    if (failure instanceof HandshakeError && failure.code === "WS_ERR_REDIRECT" && !this.#aborted && !this.#stopped) {
+    const started = this.#phase >= Phase.Open;
+    const failure = attempt.failure;
+    if (failure instanceof HandshakeError && failure.code === "WS_ERR_REDIRECT" && !this.#aborted && this.#phase !== Phase.Stopped) {
       this.#redirect(failure);
       return;
     }
-    this.#stop(statusOfEndedAttempt({
-      result, failure, target: this.#uri!, openTimeout: this.#openTimeout,
-      setupError: this.#setupError, started: this.#started, aborted: this.#aborted, transportOpen: this.#transportOpen,
-      retryAfter: this.#retryAfter,
-    }));
+    this.#stop(statusOfEndedAttempt(attempt.outcome(result, started, this.#aborted, this.#openTimeout)));
   }
 
   #redirect(error: HandshakeError): void {
@@ -364,13 +340,14 @@ export class WebSocketChannel {
   }
 
   #stop(status: ChannelStatus): void {
-    if (this.#stopped) return;
-    this.#stopped = true;
+    if (this.#phase === Phase.Stopped) return;
+    this.#phase = Phase.Stopped;
     this.#stream = undefined;
     this.#lookup.cancel();
-    const driver = this.#driver;
-    this.#driver = undefined;
-    driver?.terminate();
+    const attempt = this.#attempt;
+    this.#attempt = undefined;
+    attempt?.release();
+    attempt?.terminate();
     const listener = this.#listener;
     const context = this.#context;
     this.#listener = undefined; // released after onStop, as Gecko does
@@ -380,18 +357,18 @@ export class WebSocketChannel {
 
   // ── Sending ────────────────────────────────────────────────────────────
 
-  #dataConnection() {
-    const connection = this.#driver?.connection;
-    if (!this.#started || this.#stopped || connection === undefined || connection.state !== ConnectionState.Open) {
+  #dataConnection(): Attempt {
+    const attempt = this.#attempt;
+    if (this.#phase !== Phase.Open || attempt === undefined || attempt.state !== ConnectionState.Open) {
       throw new ChannelError("NS_ERROR_NOT_CONNECTED", "the channel is not open");
     }
     if (this.#stream !== undefined) throw new ChannelError("NS_ERROR_IN_PROGRESS", "a binary stream is still being sent");
-    return connection;
+    return attempt;
   }
 
   #pump(): void {
     const stream = this.#stream;
-    const connection = this.#driver?.connection;
+    const connection = this.#attempt;
     if (stream === undefined || connection === undefined) return;
     const stillSending = () => this.#stream === stream;
     const ended = () => (this.#stream = undefined);
@@ -399,7 +376,7 @@ export class WebSocketChannel {
   }
 
   #notOpened(what: string): void {
-    if (this.#opened) throw new ChannelError("NS_ERROR_IN_PROGRESS", `${what} can only be set before asyncOpen`);
+    if (this.#phase !== Phase.New) throw new ChannelError("NS_ERROR_IN_PROGRESS", `${what} can only be set before asyncOpen`);
   }
 }
 

@@ -8,7 +8,7 @@
 import TCP from "embedded:io/socket/tcp";
 import TLSSocket from "embedded:io/socket/tcp/tls";
 import Resolver from "embedded:network/dns/resolver/udp";
-import type { SocketCallbacks } from "../transport/socket-driver";
+import { targetCallbacks, type SocketCallbacks } from "../transport/socket-driver";
 import { messageOf } from "./attempt-outcome";
 import type { ChannelOptions, DnsConfig, SecurityInfo } from "./channel-types";
 import { isIPv4, type WsUri } from "./ws-uri";
@@ -86,18 +86,20 @@ export function openSocket(target: WsUri, address: string, options: TlsOptions, 
       TCP: { io: TCP },
       secure,
       nodelay: true,
-      onReadable: (count) => callbacks.onReadable(count),
-      onWritable: (count) => callbacks.onWritable(count),
-      onError: () => callbacks.onError(),
+      // The TLS socket does not call its callbacks with itself as `this`: closures.
+      onReadable: (count) => callbacks.socketReadable(count),
+      onWritable: (count) => callbacks.socketWritable(count),
+      onError: () => callbacks.socketError(),
     });
   }
   return new TCP({
     address,
     port: target.port,
     nodelay: true,
-    onReadable: (count) => callbacks.onReadable(count),
-    onWritable: (count) => callbacks.onWritable(count),
-    onError: () => callbacks.onError(),
+    target: callbacks,
+    onReadable: targetCallbacks.onReadable,
+    onWritable: targetCallbacks.onWritable,
+    onError: targetCallbacks.onError,
   });
 }
 

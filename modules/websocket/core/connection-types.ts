@@ -27,11 +27,13 @@ export interface CloseResult {
 }
 
 /**
- * What a connection reports. Every method is optional and is called
- * synchronously from inside the call (`receive`, `handleTimeout`, a send)
- * that caused it.
+ * What a connection reports to the application. Every method is optional and
+ * is called synchronously from inside the call (`receive`, `handleTimeout`, a
+ * send) that caused it. Bytes to write and the request to close the
+ * transport are not events: the host pulls them after each call returns
+ * (`peekOutput`/`consumeOutput`, `transportCloseRequested`).
  */
-export interface ConnectionHandler {
+export interface ConnectionEvents {
   /**
    * Server: a request head arrived. `verdict` is the valid upgrade request or
    * the reason it is not one. Answer here with `accept()`, `respond()` or
@@ -53,19 +55,13 @@ export interface ConnectionHandler {
   onCloseFrame?(code: number, reason: string): void;
   /** The connection failed; a client's failed handshake comes with the response head. */
   onError?(error: ProtocolError | HandshakeError, response?: HttpHead): void;
-  /** Bytes were queued: the host should write them (see `peekOutput`). */
-  onOutput?(): void;
-  /** The host should write what is queued, then close the transport and call `transportClosed()`. */
-  onCloseTransport?(): void;
   /** The end: the transport is closed. Called exactly once. */
   onClosed?(result: CloseResult): void;
 }
 
 /** Options of a connection. Times are in milliseconds of the injected clock. */
-export interface ConnectionOptions {
+export interface ConnectionOptions extends ConnectionSettings {
   role: "client" | "server";
-  handler: ConnectionHandler;
-  limits?: Partial<Limits>;
   /** The host's random source; required for a client (keys and masks). */
   random?: RandomSource;
   /** The host's SHA-1; required for the opening handshake. */
@@ -74,10 +70,22 @@ export interface ConnectionOptions {
   now?: () => number;
   /** Start OPEN: the handshake was done elsewhere (tests, benchmarks). */
   open?: boolean;
-  /** Deliver messages piece by piece as they arrive (`onChunk`) instead of whole. */
-  streaming?: boolean;
   /** How long the opening handshake may take; 0 or absent for no limit. */
   openTimeout?: number;
+}
+
+/**
+ * What may be set when a connection is made, or later with
+ * `Connection.configure` while it is CONNECTING: a server's listener makes
+ * the connection, reads the request head, and the endpoint the request is
+ * routed to then applies its own.
+ */
+export interface ConnectionSettings {
+  events?: ConnectionEvents;
+  /** Partial limits over the defaults; a frozen complete set (from `resolveLimits`) is shared as it is. */
+  limits?: Partial<Limits>;
+  /** Deliver messages piece by piece as they arrive (`onChunk`) instead of whole. */
+  streaming?: boolean;
   /** How long to wait for the closing handshake to finish (default 5000). */
   closeTimeout?: number;
   /** Ping after this much receive silence; 0 (default) for no keepalive pings. */

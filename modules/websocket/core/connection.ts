@@ -1,9 +1,12 @@
 /**
  * The WebSocket connection state machine (RFC 6455 §4, §5, §7), for both
  * roles, with no I/O: the host hands it bytes (`receive`), the end of the
- * transport (`transportClosed`) and the time (`handleTimeout`); it hands back
- * events through a {@link ConnectionHandler} and bytes to write through
- * `peekOutput`/`consumeOutput`.
+ * transport (`transportClosed`) and the time (`handleTimeout`); it reports
+ * to the application through {@link ConnectionEvents}. It never calls its
+ * host: after each call into it returns, the host takes the bytes to write
+ * (`peekOutput`/`consumeOutput`) and, once `transportCloseRequested` is set
+ * and the output is drained, closes the transport (as python-websockets'
+ * `data_to_send()`), so the connection's state is whole whenever the host acts.
  *
  *   CONNECTING ──handshake──▶ OPEN ──close frame sent or received──▶ CLOSING ──transport closed──▶ CLOSED
  *
@@ -30,36 +33,33 @@ import { Keepalive } from "./keepalive";
 import { OpeningHandshake } from "./opening-handshake";
 import { Opcode } from "./opcode";
 import { encodeUtf8 } from "./utf8";
-import { ConnectionState, type ConnectionHandler, type ConnectionOptions, type CloseResult } from "./connection-types";
+import { ConnectionState, type ConnectionEvents, type ConnectionOptions, type ConnectionSettings, type CloseResult } from "./connection-types";
 
 export { ConnectionState } from "./connection-types";
-export type { ConnectionHandler, ConnectionOptions, CloseResult } from "./connection-types";
+export type { ConnectionEvents, ConnectionOptions, ConnectionSettings, CloseResult } from "./connection-types";
 export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
 
 /**
- * See the module comment.
- *
- * Device heap: the aim is at most 1 KiB of XS heap per open idle connection,
- * and every object, closure and typed array costs slots (16 bytes each on
- * the ESP32). So what an idle connection does not need is made on first
- * use (the keepalive bookkeeping, the parser's and the writer's byte
- * buffers), what only the opening handshake needs goes when it opens, no
- * closure is made per connection, and helper methods are
- * TypeScript-`private` prototype methods rather than `#` methods: XS gives
- * every instance one slot per `#` method (measured with `npm run bench -- device`).
+ * See the module comment. It follows the device-heap habits of
+ * docs/device.md: what only an open connection needs (the parser and the
+ * message assembler) is made at open, what only the handshake needs goes
+ * when it opens, and what an idle connection does not need at all (the
+ * keepalive bookkeeping, byte buffers) on first use.
  */
 export class Connection implements ControlFrameSink {
   readonly role: "client" | "server";
-  readonly limits: Readonly<Limits>;
-  readonly #handler: ConnectionHandler;
+  #limits: Readonly<Limits>;
+  #events: ConnectionEvents;
   readonly #now: () => number;
   readonly #writer: FrameWriter;
-  readonly #parser: FrameParser;
-  readonly #closeTimeout: number;
+  /** Made at open (with the limits and events then in force). */
+  #parser: FrameParser | undefined;
+  #streaming: boolean;
+  #closeTimeout: number;
   /** Made when `pingInterval` is set, or at the first {@link probe}: without either there is nothing to keep. */
   #keepalive: Keepalive | undefined;
   /** For a keepalive made by a probe (`pingInterval` 0). */
-  readonly #pingTimeout: number;
+  #pingTimeout: number;
   #state: ConnectionState = ConnectionState.Connecting;
   /** Made with the connection, unless it starts open, and dropped when it opens: present whenever CONNECTING. */
   #opening: OpeningHandshake | undefined;
@@ -78,26 +78,80 @@ export class Connection implements ControlFrameSink {
 
   constructor(options: ConnectionOptions) {
     this.role = options.role;
-    this.limits = resolveLimits(options.limits);
-    this.#handler = options.handler;
+    this.#limits = resolveLimits(options.limits);
+    this.#events = options.events ?? NO_EVENTS;
     this.#now = options.now ?? zeroClock;
     if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
     const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
-    this.#writer = new FrameWriter(keys, this.limits.maxQueuedBytes, this.#handler);
+    this.#writer = new FrameWriter(keys, this.#limits.maxQueuedBytes);
     this.#closeTimeout = options.closeTimeout ?? 5000;
+    this.#streaming = options.streaming ?? false;
     const created = this.#now();
     this.#pingTimeout = options.pingTimeout ?? 0;
     const pingInterval = options.pingInterval ?? 0;
     if (pingInterval > 0) this.#keepalive = new Keepalive(pingInterval, this.#pingTimeout, created);
-    // The connection itself takes the control frames: no closure per connection.
-    const assembler = new MessageAssembler(this.limits.maxMessageSize, options.streaming ?? false, this.#handler, this);
-    this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.limits.maxFrameSize }, assembler);
     if (options.open === true) {
       this.#state = ConnectionState.Open;
+      this.makeParser();
     } else {
-      this.#opening = new OpeningHandshake(this.limits, options.sha1);
+      this.#opening = new OpeningHandshake(this.#limits, options.sha1);
       if (options.openTimeout !== undefined && options.openTimeout > 0) this.#deadline = created + options.openTimeout;
     }
+  }
+
+  /**
+   * While CONNECTING: applies `settings` over those given at construction
+   * (a server endpoint adopting a connection its listener made, from
+   * `onRequest` on). Throws a {@link UsageError} once the connection is open.
+   */
+  configure(settings: ConnectionSettings): void {
+    if (this.#state !== ConnectionState.Connecting) throw new UsageError("WS_ERR_INVALID_STATE", "configure is for a connection that is not yet open");
+    if (settings.events !== undefined) this.#events = settings.events;
+    if (settings.limits !== undefined) {
+      this.#limits = resolveLimits(settings.limits);
+      this.#writer.maxQueuedBytes = this.#limits.maxQueuedBytes;
+    }
+    if (settings.streaming !== undefined) this.#streaming = settings.streaming;
+    if (settings.closeTimeout !== undefined) this.#closeTimeout = settings.closeTimeout;
+    if (settings.pingTimeout !== undefined) this.#pingTimeout = settings.pingTimeout;
+    const pingInterval = settings.pingInterval ?? this.#keepalive?.interval ?? 0;
+    this.#keepalive = pingInterval > 0 ? new Keepalive(pingInterval, this.#pingTimeout, this.#now()) : undefined;
+  }
+
+  /** For a host that extends the connection: the injected clock's reading. */
+  protected currentTime(): number {
+    return this.#now();
+  }
+
+  /** For a host that extends the connection: how long the closing handshake may take. */
+  protected get closeTimeout(): number {
+    return this.#closeTimeout;
+  }
+
+  /**
+   * Whether the last thing this connection sent is an answer the peer has
+   * yet to read: a close frame the peer has not answered, or a server's
+   * HTTP answer to a request. A host then lingers before it closes the
+   * transport (see `SocketDriver`); after a timeout, a transport failure or
+   * a completed closing handshake nothing is waiting to be read.
+   */
+  protected get answerInFlight(): boolean {
+    if (this.#closeSent) return this.#closeReceived === undefined;
+    return this.role === "server" && this.#opening !== undefined && this.#opening.headRead;
+  }
+
+  /** The limits in force. */
+  get limits(): Readonly<Limits> {
+    return this.#limits;
+  }
+
+  /**
+   * Set once the connection is done with the transport (a close, a failure,
+   * a refusal): the host writes what is still queued, then closes the
+   * transport and calls {@link transportClosed}.
+   */
+  get transportCloseRequested(): boolean {
+    return this.#transportClosing && this.#state !== ConnectionState.Closed;
   }
 
   /** CONNECTING, OPEN, CLOSING or CLOSED. */
@@ -204,11 +258,11 @@ export class Connection implements ControlFrameSink {
       return;
     }
     if (head === undefined) return; // more to come, or a server's request still to answer
-    if (this.role === "client") this.onResponse(opening, head);
-    else this.onRequest(opening, head);
+    if (this.role === "client") this.responseArrived(opening, head);
+    else this.requestArrived(opening, head);
   }
 
-  private onResponse(opening: OpeningHandshake, head: HttpHead): void {
+  private responseArrived(opening: OpeningHandshake, head: HttpHead): void {
     const verdict = opening.checkResponse(head);
     if (verdict instanceof HandshakeError) {
       this.handshakeFailed(verdict, head);
@@ -219,9 +273,9 @@ export class Connection implements ControlFrameSink {
     this.open(head);
   }
 
-  private onRequest(opening: OpeningHandshake, head: HttpHead): void {
+  private requestArrived(opening: OpeningHandshake, head: HttpHead): void {
     const verdict = opening.checkRequest(head);
-    this.#handler.onRequest?.(verdict, head);
+    this.#events.onRequest?.(verdict, head);
     if (this.#state !== ConnectionState.Connecting) return; // the owner answered
     if (verdict instanceof HandshakeError) this.handshakeFailed(verdict);
     else this.accept();
@@ -237,11 +291,18 @@ export class Connection implements ControlFrameSink {
     this.#state = ConnectionState.Open;
     this.#keepalive?.heard(this.#now());
     this.#deadline = Number.POSITIVE_INFINITY;
-    this.#handler.onOpen?.(head);
+    this.makeParser();
+    this.#events.onOpen?.(head);
     // The handshake goes once open, and with it a server's request (its whole head: a browser's is about 1 KB).
     const input = this.#opening?.input;
     this.#opening = undefined;
     if (input !== undefined) this.receive(input);
+  }
+
+  private makeParser(): void {
+    // The connection itself takes the control frames: no closure per connection.
+    const assembler = new MessageAssembler(this.#limits.maxMessageSize, this.#streaming, this.#events, this);
+    this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.#limits.maxFrameSize }, assembler);
   }
 
   // ── Input ─────────────────────────────────────────────────────────────
@@ -258,7 +319,7 @@ export class Connection implements ControlFrameSink {
       return;
     }
     try {
-      this.#parser.push(chunk);
+      this.#parser!.push(chunk); // made at open
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.fail(error);
@@ -274,19 +335,19 @@ export class Connection implements ControlFrameSink {
       if (this.#state === ConnectionState.Open && this.#writer.fits(payload.length)) {
         this.#writer.control(Opcode.Pong, payload);
       }
-      this.#handler.onPing?.(payload);
+      this.#events.onPing?.(payload);
     } else if (opcode === Opcode.Pong) {
       this.#keepalive?.ponged(this.#now());
-      this.#handler.onPong?.(payload);
+      this.#events.onPong?.(payload);
     } else {
-      this.onCloseFrame(parseClosePayload(payload));
+      this.closeFrameArrived(parseClosePayload(payload));
     }
   }
 
-  private onCloseFrame(info: CloseInfo): void {
+  private closeFrameArrived(info: CloseInfo): void {
     this.#closeReceived = info;
-    this.#parser.halt(); // §5.5.1: nothing after a close frame
-    this.#handler.onCloseFrame?.(info.code, info.reason);
+    this.#parser!.halt(); // a close frame comes through the parser // §5.5.1: nothing after a close frame
+    this.#events.onCloseFrame?.(info.code, info.reason);
     const answer = !this.#closeSent;
     this.#closeSent = true;
     this.#state = ConnectionState.Closing;
@@ -355,7 +416,6 @@ export class Connection implements ControlFrameSink {
       return;
     }
     if (this.#state !== ConnectionState.Open) return;
-    // State and deadline first: queueing notifies the host, which reschedules its timer from them.
     this.#closeSent = true;
     this.#state = ConnectionState.Closing;
     this.#deadline = this.#now() + this.#closeTimeout;
@@ -374,13 +434,13 @@ export class Connection implements ControlFrameSink {
   private failWith(error: ProtocolError | HandshakeError, head?: HttpHead): void {
     if (this.#failure !== undefined || this.#state === ConnectionState.Closed) return;
     this.#failure = error;
-    this.#parser.halt();
+    this.#parser?.halt();
     if (error instanceof ProtocolError && this.#state === ConnectionState.Open && !this.#closeSent && error.closeCode !== CloseCode.Abnormal) {
       this.#writer.control(Opcode.Close, buildClosePayload(error.closeCode));
       this.#closeSent = true;
     }
     this.#state = ConnectionState.Closing;
-    this.#handler.onError?.(error, head);
+    this.#events.onError?.(error, head);
     this.requestTransportClose();
   }
 
@@ -410,10 +470,8 @@ export class Connection implements ControlFrameSink {
   // ── Transport and time ────────────────────────────────────────────────
 
   private requestTransportClose(): void {
-    if (this.#transportClosing) return;
     this.#transportClosing = true;
     this.#deadline = Number.POSITIVE_INFINITY;
-    this.#handler.onCloseTransport?.();
   }
 
   /**
@@ -432,8 +490,8 @@ export class Connection implements ControlFrameSink {
     this.#transportClosing = true;
     this.#deadline = Number.POSITIVE_INFINITY;
     this.#writer.clear();
-    this.#parser.halt();
-    this.#handler.onClosed?.(result);
+    this.#parser?.halt();
+    this.#events.onClosed?.(result);
   }
 
   /** When {@link handleTimeout} should next be called (a clock reading), or +Infinity. */
@@ -488,6 +546,8 @@ export class Connection implements ControlFrameSink {
 }
 
 const EMPTY = new Uint8Array(0);
+/** A connection made without events reports nothing: one shared empty object. */
+const NO_EVENTS: ConnectionEvents = Object.freeze({});
 
 /** The clock when the host gives none: shared, not a closure per connection. */
 function zeroClock(): number {

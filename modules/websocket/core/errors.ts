@@ -25,6 +25,8 @@ const table = {
   // Timeouts: the peer is gone or stuck, so no close frame is sent (1006).
   WS_ERR_OPEN_TIMEOUT: [CloseCode.Abnormal, "the opening handshake did not complete in time"],
   WS_ERR_PING_TIMEOUT: [CloseCode.Abnormal, "no answer to a keepalive ping in time"],
+  // The socket itself failed (a throw from its read or write, a TLS error): nothing more can be sent.
+  WS_ERR_TRANSPORT: [CloseCode.Abnormal, "the socket failed"],
 } as const;
 
 /** The stable string code of a protocol error. */

@@ -18,18 +18,16 @@ export class FrameWriter {
   readonly #queue = new OutboundQueue();
   /** Masking keys: present at a client, absent at a server. */
   readonly #keys: MaskKeyPool | undefined;
-  readonly #maxQueuedBytes: number;
-  readonly #host: { onOutput?(): void };
+  /** The queue's byte limit (set anew when a connection is configured before it opens). */
+  maxQueuedBytes: number;
   /** The key of a small frame, masked at once: reused, never kept (a client's only, made for its first frame). */
   #key: Uint8Array | undefined;
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
 
-  /** `host.onOutput()` is called whenever bytes are queued (the connection's handler). */
-  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, host: { onOutput?(): void }) {
+  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number) {
     this.#keys = keys;
-    this.#maxQueuedBytes = maxQueuedBytes;
-    this.#host = host;
+    this.maxQueuedBytes = maxQueuedBytes;
   }
 
   /** The masking key pool (a client's), or `undefined` (a server's). */
@@ -44,7 +42,7 @@ export class FrameWriter {
 
   /** Whether a frame with `length` bytes of payload fits under the queue limit. */
   fits(length: number): boolean {
-    return this.#queue.queuedBytes + frameHeaderLength(length, this.#keys !== undefined) + length <= this.#maxQueuedBytes;
+    return this.#queue.queuedBytes + frameHeaderLength(length, this.#keys !== undefined) + length <= this.maxQueuedBytes;
   }
 
   /**
@@ -57,7 +55,7 @@ export class FrameWriter {
       throw new UsageError("WS_ERR_INVALID_STATE", "a fragmented message of the other type is in progress");
     }
     if (!this.fits(payload.length)) {
-      throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.#maxQueuedBytes}`);
+      throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.maxQueuedBytes}`);
     }
     const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
     this.#sendingOpcode = fin ? 0 : opcode;
@@ -72,7 +70,6 @@ export class FrameWriter {
   /** Queues raw bytes (an HTTP head or body). */
   bytes(bytes: Uint8Array): void {
     this.#queue.push(bytes);
-    this.#host.onOutput?.();
   }
 
   /** The next bytes to write, at most `max`. */
@@ -104,6 +101,5 @@ export class FrameWriter {
     writeFrameHeader(header, 0, first, payload.length, key);
     this.#queue.push(header);
     this.#queue.push(payload, key);
-    this.#host.onOutput?.();
   }
 }

@@ -15,12 +15,15 @@
  * `onerror(error)`; `onclose({code, reason, wasClean})`.
  */
 import { CloseCode } from "../core/close-code";
-import { ConnectionState } from "../core/connection";
+import { ConnectionState, type CloseResult, type ConnectionEvents } from "../core/connection";
+import type { ProtocolError } from "../core/errors";
 import { HandshakeError } from "../core/handshake-error";
+import type { UpgradeRequest } from "../core/handshake";
 import type { HttpHead } from "../core/http-head";
+import { resolveLimits, type Limits } from "../core/limits";
 import Timer from "timer";
 import { reportUnhandled } from "./emitter";
-import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
+import { HttpListener, type Endpoint } from "./http-listener";
 import { DEFAULT_BACKLOG } from "./server";
 import type { SocketDriver } from "../transport/socket-driver";
 
@@ -80,7 +83,8 @@ export class BrowserSocket implements Endpoint {
   readonly prefix: string;
   readonly #factory: ConnectionHandlerFactory;
   readonly #options: BrowserSocketOptions;
-  readonly #drivers = new Set<SocketDriver>();
+  readonly #limits: Readonly<Limits>;
+  readonly #connections = new Set<SocketDriver>();
   #http: HttpListener | undefined;
   #stopped = false;
 
@@ -90,6 +94,7 @@ export class BrowserSocket implements Endpoint {
     this.resourcePrefix = this.prefix = prefix;
     this.#factory = connectionHandlerFactory;
     this.#options = options;
+    this.#limits = resolveLimits(options.maxPayload === undefined ? {} : { maxMessageSize: options.maxPayload });
     try {
       this.#http = HttpListener.acquire(options.port ?? 80, { handshakeTimeout: options.handshakeTimeout ?? 5000 });
       this.#http.addEndpoint(this);
@@ -108,77 +113,113 @@ export class BrowserSocket implements Endpoint {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#http?.removeEndpoint(this);
-    for (const driver of [...this.#drivers]) {
-      if (driver.connection.state === ConnectionState.Open) driver.connection.close(CloseCode.GoingAway, "stopped");
-      else driver.terminate();
+    for (const connection of [...this.#connections]) {
+      if (connection.state === ConnectionState.Open) connection.close(CloseCode.GoingAway, "stopped");
+      else connection.terminate();
     }
   }
 
   /** @internal */
   admit(): boolean {
-    return !this.#stopped && this.#drivers.size < (this.#options.backlog ?? DEFAULT_BACKLOG);
+    return !this.#stopped && this.#connections.size < (this.#options.backlog ?? DEFAULT_BACKLOG);
   }
 
-  /** @internal */
-  adopt(handoff: Handoff): void {
-    let handler: ConnectionHandler | undefined;
-    const limits = this.#options.maxPayload === undefined ? {} : { maxMessageSize: this.#options.maxPayload };
-    const report = (error: Error): void => {
-      if (handler?.onerror) handler.onerror(error);
-    };
-    const driver: SocketDriver = handoff.start({
-      limits,
-      openTimeout: this.#options.handshakeTimeout ?? 5000,
-      handler: {
-        onRequest: (verdict, head) => {
-          if (verdict instanceof HandshakeError) return;
-          const connection = driver.connection;
-          try {
-            handler = makeHandler(this.#factory, toHandshake(head));
-            handler.send = (data) => (typeof data === "string" ? connection.sendText(data) : connection.sendBinary(data));
-            handler.close = (code = CloseCode.Normal, reason = "") => connection.close(code, reason);
-            let response: Handshake | null = {
-              firstLine: "HTTP/1.1 101 Switching Protocols",
-              headers: { Upgrade: "websocket", Connection: "Upgrade" },
-              body: [],
-            };
-            if (typeof handler.handshakeResponseLoop === "function") response = handler.handshakeResponseLoop(response);
-            if (response === null || response === undefined) {
-              connection.reject(new HandshakeError("WS_ERR_REJECTED", "cancelled by handshakeResponseLoop"));
-              return;
-            }
-            const status = /^HTTP\/1\.\d (\d{3})/.exec(response.firstLine);
-            const extra: Array<[string, string]> = [];
-            let protocol = "";
-            for (const [name, value] of Object.entries(response.headers)) {
-              if (name.toLowerCase() === "sec-websocket-protocol") protocol = String(value);
-              else if (!STANDARD.includes(name.toLowerCase())) extra.push([name, String(value)]);
-            }
-            if (status !== null && status[1] !== "101") {
-              connection.respond(Number(status[1]), new Uint8Array(response.body ?? []), extra);
-              return;
-            }
-            connection.accept({ protocol, headers: extra });
-          } catch (error) {
-            if (connection.state === ConnectionState.Connecting) connection.respond(500);
-            report(error instanceof Error ? error : new Error(String(error)));
-          }
-        },
-        onOpen: () => {
-          if (this.#stopped) driver.connection.close(CloseCode.GoingAway);
-          handler?.onopen?.();
-        },
-        onText: (text) => handler?.onmessage?.({ data: text }),
-        onBinary: (data) => handler?.onmessage?.({ data }),
-        onError: (error) => report(error),
-        onClosed: (result) => {
-          this.#drivers.delete(driver);
-          handler?.onclose?.({ code: result.code, reason: result.reason, wasClean: result.wasClean });
-        },
-      },
-    });
-    this.#drivers.add(driver);
-    handoff.resume();
+  /** @internal {@link Endpoint}: makes the application's handler for the request, lets it shape the response, and answers. */
+  adopt(connection: SocketDriver, _request: UpgradeRequest, head: HttpHead): void {
+    const events = new BrowserSocketEvents(this, connection);
+    connection.configure({ events, limits: this.#limits });
+    this.#connections.add(connection);
+    try {
+      const handler = (events.handler = makeHandler(this.#factory, toHandshake(head)));
+      (handler as Attached)[CONNECTION] = connection;
+      handler.send = sendThrough;
+      handler.close = closeThrough;
+      let response: Handshake | null = {
+        firstLine: "HTTP/1.1 101 Switching Protocols",
+        headers: { Upgrade: "websocket", Connection: "Upgrade" },
+        body: [],
+      };
+      if (typeof handler.handshakeResponseLoop === "function") response = handler.handshakeResponseLoop(response);
+      if (response === null || response === undefined) {
+        connection.reject(new HandshakeError("WS_ERR_REJECTED", "cancelled by handshakeResponseLoop"));
+        return;
+      }
+      const status = /^HTTP\/1\.\d (\d{3})/.exec(response.firstLine);
+      const extra: Array<[string, string]> = [];
+      let protocol = "";
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (name.toLowerCase() === "sec-websocket-protocol") protocol = String(value);
+        else if (!STANDARD.includes(name.toLowerCase())) extra.push([name, String(value)]);
+      }
+      if (status !== null && status[1] !== "101") {
+        connection.respond(Number(status[1]), new Uint8Array(response.body ?? []), extra);
+        return;
+      }
+      connection.accept({ protocol, headers: extra });
+    } catch (error) {
+      if (connection.state === ConnectionState.Connecting) connection.respond(500);
+      events.onError(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** @internal {@link BrowserSocketEvents}: whether the socket has been stopped. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** @internal {@link BrowserSocketEvents}: its connection ended. */
+  connectionClosed(connection: SocketDriver): void {
+    this.#connections.delete(connection);
+  }
+}
+
+/** Where a handler keeps its connection, for the shared `send` and `close` below. */
+const CONNECTION = Symbol("connection");
+type Attached = ConnectionHandler & { [CONNECTION]: SocketDriver };
+
+/** A handler's `send`: one function for every handler (no closure per connection). */
+function sendThrough(this: ConnectionHandler, data: string | Uint8Array): void {
+  const connection = (this as Attached)[CONNECTION];
+  if (typeof data === "string") connection.sendText(data);
+  else connection.sendBinary(data);
+}
+
+/** A handler's `close`. */
+function closeThrough(this: ConnectionHandler, code: number = CloseCode.Normal, reason = ""): void {
+  (this as Attached)[CONNECTION].close(code, reason);
+}
+
+/** The core's events of one BrowserSocket connection, passed on to the application's handler. */
+class BrowserSocketEvents implements ConnectionEvents {
+  readonly #socket: BrowserSocket;
+  readonly #connection: SocketDriver;
+  handler: ConnectionHandler | undefined;
+
+  constructor(socket: BrowserSocket, connection: SocketDriver) {
+    this.#socket = socket;
+    this.#connection = connection;
+  }
+
+  onOpen(): void {
+    if (this.#socket.stopped) this.#connection.close(CloseCode.GoingAway);
+    this.handler?.onopen?.();
+  }
+
+  onText(text: string): void {
+    this.handler?.onmessage?.({ data: text });
+  }
+
+  onBinary(data: Uint8Array): void {
+    this.handler?.onmessage?.({ data });
+  }
+
+  onError(error: ProtocolError | HandshakeError | Error): void {
+    this.handler?.onerror?.(error);
+  }
+
+  onClosed(result: CloseResult): void {
+    this.#socket.connectionClosed(this.#connection);
+    this.handler?.onclose?.({ code: result.code, reason: result.reason, wasClean: result.wasClean });
   }
 }
 

@@ -3,30 +3,32 @@
  * `Server`, `BrowserSocket`) and page handler registered on it, routed by
  * resource prefix.
  *
- * Each accepted socket first gets a short-lived "sniffer": a server-role core
- * {@link Connection} that only reads the request head (with the listener's
- * head limits and handshake timeout). In its `onRequest` the listener routes:
+ * Each accepted socket gets its one and only connection: a server-role
+ * {@link SocketDriver}, made with the listener's head limits and handshake
+ * timeout. When its request head has arrived (`onRequest`), the listener
+ * routes it:
  * - an upgrade request whose path matches an endpoint (longest prefix wins)
- *   is handed to that endpoint with the raw bytes read so far, which its own
- *   connection reads again (so each endpoint keeps its own limits), or gets
- *   503 when the endpoint is at its backlog;
+ *   is adopted by that endpoint: it configures the connection (its events,
+ *   limits and keepalive) and accepts or refuses it, within the same call;
+ *   past the endpoint's backlog the request gets 503;
  * - a plain request whose path matches a page handler that answers is served
  *   with that answer;
  * - otherwise 426 (a plain request for an endpoint's path) or 404.
- * Malformed heads, oversized heads (431) and silent clients (handshake
- * timeout) are answered and closed by the sniffer itself.
+ * Malformed heads (400 as soon as a byte cannot be HTTP), oversized heads
+ * (431) and silent clients (handshake timeout) are answered and closed by the
+ * connection itself. Connections still in their handshake have a cap of
+ * their own (`maxHandshakes`): past it a new socket gets 503 at once.
  */
-import { concatBytes } from "../core/bytes";
 import Listener from "embedded:io/socket/listener";
 import TCP from "embedded:io/socket/tcp";
-import type { Connection } from "../core/connection";
+import type { CloseResult, ConnectionEvents } from "../core/connection";
 import type { HttpHead } from "../core/http-head";
 import { encodeUtf8 } from "../core/utf8";
 import { isUpgradeRequest, type UpgradeRequest } from "../core/handshake";
 import { HandshakeError } from "../core/handshake-error";
-import type { Limits } from "../core/limits";
+import { resolveLimits, type Limits } from "../core/limits";
 import { random, sha1, now, sharedScheduler } from "../transport/platform";
-import { SocketDriver, type ByteSocket, type SocketCallbacks, type SocketDriverOptions } from "../transport/socket-driver";
+import { SocketDriver, targetCallbacks } from "../transport/socket-driver";
 
 /** A plain HTTP answer to a non-upgrade request. */
 export interface PageResponse {
@@ -39,17 +41,10 @@ export interface PageResponse {
 /** Answers a plain GET under its prefix, or `undefined` to pass (404). */
 export type PageHandler = (head: HttpHead, path: string) => PageResponse | undefined;
 
-/** The driver options an endpoint chooses for the connections it adopts. */
-export type EndpointDriverOptions = Omit<SocketDriverOptions, "role" | "scheduler" | "sha1" | "random" | "now">;
-
-/** A socket handed to an endpoint: start it with the endpoint's own options. */
-export interface Handoff {
+/** What an endpoint learns of the socket behind a request it adopts. */
+export interface RemotePeer {
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
-  /** Binds a new server connection to the socket. */
-  start(options: EndpointDriverOptions): SocketDriver;
-  /** Replays the request into the started connection (its `onRequest` runs now) and lets the socket flow. */
-  resume(): void;
 }
 
 /** A WebSocket endpoint on a shared listener. */
@@ -58,8 +53,12 @@ export interface Endpoint {
   readonly prefix: string;
   /** Whether it can take one more connection; false answers 503. */
   admit(): boolean;
-  /** Takes over an upgrade request's socket. */
-  adopt(handoff: Handoff): void;
+  /**
+   * Takes over the connection of a valid upgrade request, inside its
+   * `onRequest`: configures it (`connection.configure`) and answers it
+   * (`accept`, `reject` or `respond`) before returning.
+   */
+  adopt(connection: SocketDriver, request: UpgradeRequest, head: HttpHead, peer: RemotePeer): void;
 }
 
 /** Options of the listener, fixed by whoever opens the port first. */
@@ -68,7 +67,12 @@ export interface HttpListenerOptions {
   limits?: Partial<Pick<Limits, "maxHeadSize" | "maxLineLength" | "maxHeaderCount">>;
   /** Milliseconds a client has to send its request head (default 5000). */
   handshakeTimeout?: number;
+  /** Connections in their opening handshake at once; past it a new socket gets 503 (default {@link DEFAULT_MAX_HANDSHAKES}). */
+  maxHandshakes?: number;
 }
+
+/** Sockets in their opening handshake at once, by default: a slow or silent client cannot take every lwIP socket. */
+export const DEFAULT_MAX_HANDSHAKES = 4;
 
 /** Whether `path` is under `prefix` ("/" and "" match all; "/a" matches "/a", "/a/…"; "/a/" matches "/a/…"). */
 export function matchesPrefix(path: string, prefix: string): boolean {
@@ -96,6 +100,9 @@ export class HttpListener {
   readonly #options: HttpListenerOptions;
   readonly #endpoints = new Set<Endpoint>();
   readonly #pages = new Map<string, PageHandler>();
+  /** The head limits, resolved once: every connection this listener makes shares them until its endpoint applies its own. */
+  readonly #limits: Readonly<Limits>;
+  #handshaking = 0;
   #closed = false;
   #port = 0;
 
@@ -111,6 +118,7 @@ export class HttpListener {
 
   private constructor(port: number, options: HttpListenerOptions) {
     this.#options = options;
+    this.#limits = resolveLimits(options.limits);
     this.#listener = new Listener({ port, onReadable: (count) => this.#onReadable(count) });
   }
 
@@ -154,97 +162,70 @@ export class HttpListener {
     for (let i = 0; i < count && !this.#closed; i++) {
       const accepted = this.#listener.read();
       if (accepted === undefined) break;
-      this.#sniff(accepted);
+      this.#accept(accepted);
     }
   }
 
-  #sniff(accepted: TCP): void {
-    let detached = false;
-    const raw: Uint8Array[] = [];
-    const relay = new SocketRelay();
-    const socket = new TCP({
-      from: accepted,
-      // WebSocket messages are whole writes already (the core coalesces a small frame with its header);
-      // Nagle would hold the tail of each one for the peer's delayed ACK (~40 ms per echo measured).
-      nodelay: true,
-      target: relay,
-      onReadable: relayReadable,
-      onWritable: relayWritable,
-      onError: relayError,
-    });
-    const sniffSocket: ByteSocket = {
-      read: () => {
-        const data = socket.read();
-        if (data !== undefined) raw.push(new Uint8Array(data.slice(0)));
-        return data;
-      },
-      write: (data) => socket.write(data),
-      close: () => {
-        if (!detached) socket.close();
-      },
-    };
-    const route = (verdict: UpgradeRequest | HandshakeError, head: HttpHead, connection: Connection): void => {
-      const path = requestPath(head);
-      if (verdict instanceof HandshakeError && (verdict.code === "WS_ERR_MALFORMED_HTTP" || verdict.code === "WS_ERR_BAD_HTTP_VERSION")) {
-        return connection.reject(verdict);
-      }
-      if (isUpgradeRequest(head)) {
-        const endpoint = this.#longest(this.#endpoints, path, (e) => e.prefix);
-        if (endpoint === undefined) return respondText(connection, 404, "no WebSocket endpoint here\n");
-        if (!endpoint.admit()) return respondText(connection, 503, "too many connections\n");
-        detached = true;
-        connection.close(); // the sniffer ends; the socket stays open (close is a no-op now)
-        endpoint.adopt(this.#handoff(socket, raw, relay));
-        return;
-      }
-      if (head.firstLine.startsWith("GET ")) {
-        for (const [prefix, handler] of [...this.#pages].sort((a, b) => b[0].length - a[0].length)) {
-          if (!matchesPrefix(path, prefix)) continue;
-          const page = handler(head, path);
-          if (page === undefined) continue;
-          const body = typeof page.body === "string" ? encodeUtf8(page.body) : page.body;
-          return connection.respond(page.status ?? 200, body, page.headers ?? []);
-        }
-      }
-      if (this.#longest(this.#endpoints, path, (e) => e.prefix) !== undefined) {
-        return connection.respond(426, encodeUtf8("this resource needs a WebSocket upgrade\n"), [["Upgrade", "websocket"]]);
-      }
-      respondText(connection, 404, "not found\n");
-    };
-    const limits = this.#options.limits ?? {};
-    const driver: SocketDriver = new SocketDriver({
+  #accept(accepted: TCP): void {
+    const connection = new SocketDriver({
       role: "server",
       scheduler: sharedScheduler(),
       sha1,
       random,
       now,
-      limits,
+      limits: this.#limits,
       openTimeout: this.#options.handshakeTimeout ?? 5000,
-      handler: { onRequest: (verdict, head) => route(verdict, head, driver.connection) },
     });
-    relay.target = driver.callbacks;
-    driver.attach(sniffSocket);
+    const socket = new TCP({
+      from: accepted,
+      // WebSocket messages are whole writes already (the core coalesces a small frame with its header);
+      // Nagle would hold the tail of each one for the peer's delayed ACK (~40 ms per echo measured).
+      nodelay: true,
+      target: connection,
+      onReadable: targetCallbacks.onReadable,
+      onWritable: targetCallbacks.onWritable,
+      onError: targetCallbacks.onError,
+    });
+    connection.attach(socket, true);
+    if (this.#handshaking >= (this.#options.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES)) {
+      connection.respond(503, encodeUtf8("too many connections in their handshake\n"), [["Retry-After", "1"]]);
+      return;
+    }
+    this.#handshaking++;
+    connection.configure({ events: new PendingRequest(this, connection, socket) });
   }
 
-  #handoff(socket: TCP, raw: Uint8Array[], relay: SocketRelay): Handoff {
-    let started: SocketDriver | undefined;
-    return {
-      remoteAddress: socket.remoteAddress,
-      remotePort: socket.remotePort,
-      resume: () => {
-        if (started === undefined) throw new Error("resume before start");
-        relay.target = started.callbacks;
-        started.callbacks.onWritable(relay.writable);
-        started.callbacks.onReadable(0);
-      },
-      start: (options) => {
-        const driver = new SocketDriver({ ...options, role: "server", scheduler: sharedScheduler(), sha1, random, now });
-        driver.attach(new ReplaySocket(socket, concatBytes(raw)));
-        raw.length = 0; // replayed from the joined copy: the pieces need not live on while an endpoint keeps the handoff
-        started = driver;
-        return driver;
-      },
-    };
+  /** @internal {@link PendingRequest}: one connection's handshake is over (answered, or the connection ended). */
+  handshakeOver(): void {
+    this.#handshaking--;
+  }
+
+  /** @internal {@link PendingRequest}: routes a request head that has arrived (see the module comment). */
+  route(verdict: UpgradeRequest | HandshakeError, head: HttpHead, connection: SocketDriver, peer: RemotePeer): void {
+    const path = requestPath(head);
+    if (verdict instanceof HandshakeError && (verdict.code === "WS_ERR_MALFORMED_HTTP" || verdict.code === "WS_ERR_BAD_HTTP_VERSION")) {
+      return connection.reject(verdict);
+    }
+    if (isUpgradeRequest(head)) {
+      const endpoint = this.#longest(this.#endpoints, path, (e) => e.prefix);
+      if (endpoint === undefined) return respondText(connection, 404, "no WebSocket endpoint here\n");
+      if (!endpoint.admit()) return respondText(connection, 503, "too many connections\n");
+      if (verdict instanceof HandshakeError) return connection.reject(verdict);
+      return endpoint.adopt(connection, verdict, head, peer);
+    }
+    if (head.firstLine.startsWith("GET ")) {
+      for (const [prefix, handler] of [...this.#pages].sort((a, b) => b[0].length - a[0].length)) {
+        if (!matchesPrefix(path, prefix)) continue;
+        const page = handler(head, path);
+        if (page === undefined) continue;
+        const body = typeof page.body === "string" ? encodeUtf8(page.body) : page.body;
+        return connection.respond(page.status ?? 200, body, page.headers ?? []);
+      }
+    }
+    if (this.#longest(this.#endpoints, path, (e) => e.prefix) !== undefined) {
+      return connection.respond(426, encodeUtf8("this resource needs a WebSocket upgrade\n"), [["Upgrade", "websocket"]]);
+    }
+    respondText(connection, 404, "not found\n");
   }
 
   #longest<T>(items: Iterable<T>, path: string, prefixOf: (item: T) => string): T | undefined {
@@ -262,81 +243,40 @@ export class HttpListener {
 }
 
 /**
- * Where an accepted socket's callbacks go: to whichever driver owns the
- * socket now (the sniffer's, then the adopting endpoint's). The socket holds
- * it as its `target` and calls the functions below with itself as `this`
- * (ECMA-419 TCP does), so the callbacks a socket keeps for its whole life are
- * shared functions, not three closures per connection.
+ * The events of a connection until its request is routed: made per accepted
+ * socket and dropped once the endpoint adopting it sets its own events (or
+ * the connection ends), so it costs nothing to an open connection.
  */
-class SocketRelay {
-  target: SocketCallbacks | undefined;
-  /** The socket's last writable count. */
-  writable = 0;
-  // The driver treats its first onWritable as "connected" and drops output
-  // queued before it, so bytes are reported only once the socket said it is writable.
-  writableSeen = false;
-  readablePending = false;
+class PendingRequest implements ConnectionEvents, RemotePeer {
+  readonly #listener: HttpListener;
+  readonly #connection: SocketDriver;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  #over = false;
 
-  readable(count: number): void {
-    if (this.writableSeen) this.target?.onReadable(count);
-    else this.readablePending = true;
+  constructor(listener: HttpListener, connection: SocketDriver, socket: TCP) {
+    this.#listener = listener;
+    this.#connection = connection;
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
   }
 
-  writableChanged(count: number): void {
-    this.writable = count;
-    this.writableSeen = true;
-    this.target?.onWritable(count);
-    if (this.readablePending) {
-      this.readablePending = false;
-      this.target?.onReadable(0);
-    }
-  }
-}
-
-function relayReadable(this: TCP, count: number): void {
-  (this.target as SocketRelay).readable(count);
-}
-
-function relayWritable(this: TCP, count: number): void {
-  (this.target as SocketRelay).writableChanged(count);
-}
-
-function relayError(this: TCP): void {
-  (this.target as SocketRelay).target?.onError();
-}
-
-/**
- * The socket as an adopted connection sees it: the request bytes the sniffer
- * read come first, then the socket's own. A class rather than an object of
- * closures: it lives as long as the connection, and on the device each
- * closure costs about 170 bytes of heap.
- */
-class ReplaySocket implements ByteSocket {
-  readonly #socket: TCP;
-  /** The request, until it has been read once. */
-  #replay: Uint8Array | undefined;
-
-  constructor(socket: TCP, replay: Uint8Array) {
-    this.#socket = socket;
-    this.#replay = replay;
+  onRequest(verdict: UpgradeRequest | HandshakeError, head: HttpHead): void {
+    this.end();
+    this.#listener.route(verdict, head, this.#connection, this);
   }
 
-  read(): ArrayBuffer | undefined {
-    const bytes = this.#replay;
-    if (bytes === undefined) return this.#socket.read();
-    this.#replay = undefined;
-    return bytes.buffer as ArrayBuffer;
+  onClosed(_result: CloseResult): void {
+    this.end();
   }
 
-  write(data: Uint8Array): number | undefined {
-    return this.#socket.write(data);
-  }
-
-  close(): void {
-    this.#socket.close();
+  private end(): void {
+    if (this.#over) return;
+    this.#over = true;
+    this.#listener.handshakeOver();
   }
 }
 
-function respondText(connection: Connection, status: number, text: string): void {
+function respondText(connection: SocketDriver, status: number, text: string): void {
   connection.respond(status, encodeUtf8(text));
 }

@@ -14,7 +14,7 @@
  * {@link UsageError} with code `WS_ERR_SERVER_MASK` and sends nothing.
  */
 import { CloseCode } from "../core/close-code";
-import { ConnectionState, type CloseResult, type ConnectionHandler } from "../core/connection";
+import { ConnectionState, type CloseResult, type ConnectionEvents } from "../core/connection";
 import { ProtocolError, UsageError } from "../core/errors";
 import { HandshakeError } from "../core/handshake-error";
 import { resolveLimits, type Limits } from "../core/limits";
@@ -23,7 +23,7 @@ import type { HttpHead } from "../core/http-head";
 import type { SocketDriver } from "../transport/socket-driver";
 import Timer from "timer";
 import { Emitter } from "./emitter";
-import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
+import { HttpListener, type Endpoint, type RemotePeer } from "./http-listener";
 
 /**
  * Connections of one server at once, by default. The SDK's ESP32 build
@@ -90,64 +90,108 @@ function checkMask(mask: boolean | undefined): void {
   if (mask === true) throw new UsageError("WS_ERR_SERVER_MASK", "a server must not mask its frames (RFC 6455 §5.1): pass mask false or omit it");
 }
 
-/** One client of a {@link Server}. See the module comment for its events. */
-export class ServerConnection extends Emitter {
-  // `this.#driver.connection` is spelt out rather than kept behind a `#` accessor: XS gives every instance a slot per `#` method.
-  readonly #driver: SocketDriver;
+/**
+ * One client of a {@link Server}, and the events handler of its connection
+ * (one object per client besides the connection itself: the core's events
+ * arrive here and go out as this emitter's events). See the module comment
+ * for its events.
+ */
+export class ServerConnection extends Emitter implements ConnectionEvents {
+  readonly #connection: SocketDriver;
+  readonly #server: Server;
 
   /** @internal made by the server */
-  constructor(driver: SocketDriver) {
+  constructor(server: Server, connection: SocketDriver) {
     super();
-    this.#driver = driver;
+    this.#server = server;
+    this.#connection = connection;
   }
 
   /** The subprotocol chosen, "" for none. */
   get protocol(): string {
-    return this.#driver.connection.protocol;
+    return this.#connection.protocol;
   }
 
   /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
   get readyState(): number {
-    return this.#driver.connection.state;
+    return this.#connection.state;
   }
 
   /** Bytes queued, not yet handed to the socket. */
   get bufferedAmount(): number {
-    return this.#driver.connection.bufferedAmount;
+    return this.#connection.bufferedAmount;
   }
 
   /** Milliseconds of the last keepalive ping's round trip; NaN before one. */
   get roundTripTime(): number {
-    return this.#driver.connection.roundTripTime;
+    return this.#connection.roundTripTime;
   }
 
   /** Sends a text (string) or binary (Uint8Array) message. `mask` must be false or absent. */
   send(data: string | Uint8Array | ArrayBuffer, mask?: boolean): void {
     checkMask(mask);
-    if (typeof data === "string") this.#driver.connection.sendText(data);
-    else this.#driver.connection.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+    if (typeof data === "string") this.#connection.sendText(data);
+    else this.#connection.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
   }
 
   /** Sends a ping with up to 125 bytes. `mask` must be false or absent. */
   ping(data?: string | Uint8Array, mask?: boolean): void {
     checkMask(mask);
-    this.#driver.connection.ping(data);
+    this.#connection.ping(data);
   }
 
   /** Sends an unsolicited pong with up to 125 bytes. `mask` must be false or absent. */
   pong(data?: string | Uint8Array, mask?: boolean): void {
     checkMask(mask);
-    this.#driver.connection.pong(data);
+    this.#connection.pong(data);
   }
 
   /** Starts the closing handshake (default code 1000). */
   close(code?: number, reason?: string): void {
-    this.#driver.connection.close(code ?? CloseCode.Normal, reason);
+    this.#connection.close(code ?? CloseCode.Normal, reason);
   }
 
   /** Ends the connection at once, without a closing handshake. */
   terminate(): void {
-    this.#driver.terminate();
+    this.#connection.terminate();
+  }
+
+  /** @internal {@link ConnectionEvents} */
+  onOpen(): void {
+    this.#connection.flush(); // the 101 goes on the wire before the application hears of the connection (as in ws)
+    this.#server.connectionOpened(this);
+  }
+
+  /** @internal */
+  onText(text: string): void {
+    this.emit("message", text, false);
+    if (this.listenerCount("data") > 0) this.emit("data", text);
+  }
+
+  /** @internal */
+  onBinary(data: Uint8Array): void {
+    this.emit("message", data, true);
+    if (this.listenerCount("data") > 0) this.emit("data", data);
+  }
+
+  /** @internal */
+  onPing(payload: Uint8Array): void {
+    this.emit("ping", payload);
+  }
+
+  /** @internal */
+  onPong(payload: Uint8Array): void {
+    this.emit("pong", payload);
+  }
+
+  /** @internal */
+  onError(error: ProtocolError | HandshakeError): void {
+    if (this.#server.isOpen(this)) this.emit("error", error);
+  }
+
+  /** @internal */
+  onClosed(result: CloseResult): void {
+    this.#server.connectionClosed(this, result);
   }
 }
 
@@ -160,7 +204,8 @@ export class Server extends Emitter implements Endpoint {
   readonly #all = new Set<ServerConnection>();
   readonly #backlog: number;
   #http: HttpListener | undefined;
-  #pending = 0;
+  /** The request of the connection being accepted, from `adopt` until its `onOpen` (which `accept` calls within it). */
+  #accepting: ServerRequest | undefined;
   #closing = false;
   #closeEmitted = false;
   readonly #limits: Readonly<Limits>;
@@ -198,44 +243,59 @@ export class Server extends Emitter implements Endpoint {
 
   /** @internal {@link Endpoint}: one more connection fits the backlog. */
   admit(): boolean {
-    return !this.#closing && this.#all.size + this.#pending < this.#backlog;
+    return !this.#closing && this.#all.size < this.#backlog;
   }
 
-  /** @internal {@link Endpoint}: takes over an upgrade request. */
-  adopt(handoff: Handoff): void {
+  /** @internal {@link Endpoint}: takes over a valid upgrade request and answers it. */
+  adopt(connection: SocketDriver, request: UpgradeRequest, head: HttpHead, peer: RemotePeer): void {
     const options = this.options;
-    this.#pending++; // until the connection opens or ends, whichever comes first
-    // The handoff's addresses are copied: the handler lives as long as the connection, and must not keep the handoff.
-    const handler = new AdoptedHandler(this, handoff.remoteAddress, handoff.remotePort);
-    handler.driver = handoff.start({
+    connection.configure({
+      events: new ServerConnection(this, connection),
       limits: this.#limits,
-      openTimeout: options.handshakeTimeout ?? 5000,
       pingInterval: (options.pingInterval ?? 0) * 1000,
       pingTimeout: (options.pingTimeout ?? 0) * 1000,
-      handler,
     });
-    handoff.resume();
+    let choice: string | boolean | undefined | void;
+    try {
+      choice = options.acceptHandler?.(request.protocols.slice());
+    } catch (error) {
+      choice = false; // a throwing handler refuses (403), and the server says why
+      this.emit("error", error);
+    }
+    if (choice === false || (typeof choice === "string" && choice !== "" && !request.protocols.includes(choice))) {
+      connection.reject(new HandshakeError("WS_ERR_REJECTED"));
+      return;
+    }
+    this.#accepting = {
+      url: head.firstLine.split(" ")[1] ?? "",
+      headers: headerObject(head),
+      head,
+      remoteAddress: peer.remoteAddress,
+      remotePort: peer.remotePort,
+    };
+    try {
+      connection.accept(typeof choice === "string" && choice !== "" ? { protocol: choice } : {});
+    } finally {
+      this.#accepting = undefined;
+    }
   }
 
-  /** @internal {@link AdoptedHandler}: its connection opened as `conn`; emits `connection`. */
-  connectionOpened(conn: ServerConnection, request: ServerRequest | undefined): void {
-    this.#pending--;
+  /** @internal {@link ServerConnection}: it opened; emits `connection`. */
+  connectionOpened(conn: ServerConnection): void {
     this.#all.add(conn);
     if (this.options.clientTracking !== false) this.clients.add(conn);
     if (this.#closing) conn.close(CloseCode.GoingAway);
-    this.emit("connection", conn, request);
+    this.emit("connection", conn, this.#accepting);
   }
 
-  /**
-   * @internal {@link AdoptedHandler}: its connection ended (`conn` undefined:
-   * it never opened, so it is still counted as pending; the core calls
-   * `onOpen` at most once and before `onClosed`, which comes exactly once).
-   */
-  connectionClosed(conn: ServerConnection | undefined, result: CloseResult): void {
-    if (conn === undefined) {
-      this.#pending--;
-    } else {
-      this.#all.delete(conn);
+  /** @internal {@link ServerConnection}: whether it opened and has not ended. */
+  isOpen(conn: ServerConnection): boolean {
+    return this.#all.has(conn);
+  }
+
+  /** @internal {@link ServerConnection}: its connection ended (one that never opened was refused: no event). */
+  connectionClosed(conn: ServerConnection, result: CloseResult): void {
+    if (this.#all.delete(conn)) {
       this.clients.delete(conn);
       conn.emit("close", result.code, result.reason);
     }
@@ -263,92 +323,9 @@ export class Server extends Emitter implements Endpoint {
   }
 
   #maybeClosed(): void {
-    if (!this.#closing || this.#closeEmitted || this.#all.size > 0 || this.#pending > 0) return;
+    if (!this.#closing || this.#closeEmitted || this.#all.size > 0) return;
     this.#closeEmitted = true;
     this.emit("close");
-  }
-}
-
-/**
- * The core's events for one connection a {@link Server} adopted. A class
- * rather than an object of arrow functions: it lives as long as the
- * connection, and on the device (100–200 KB of heap) each closure costs
- * about 9 slots + 40 bytes plus 2 slots per captured variable, where these
- * methods live once on the prototype and a connection pays one small object.
- */
-class AdoptedHandler implements ConnectionHandler {
-  /** Set right after `handoff.start` (no event comes before `handoff.resume`). */
-  driver!: SocketDriver;
-  readonly #server: Server;
-  readonly #remoteAddress: string | undefined;
-  readonly #remotePort: number | undefined;
-  /** From `onOpen` on. */
-  #conn: ServerConnection | undefined;
-  /** From `onRequest` to `onOpen` (which `accept` calls within it). */
-  #request: ServerRequest | undefined;
-
-  constructor(server: Server, remoteAddress: string | undefined, remotePort: number | undefined) {
-    this.#server = server;
-    this.#remoteAddress = remoteAddress;
-    this.#remotePort = remotePort;
-  }
-
-  onRequest(verdict: UpgradeRequest | HandshakeError, head: HttpHead): void {
-    this.#request = {
-      url: head.firstLine.split(" ")[1] ?? "",
-      headers: headerObject(head),
-      head,
-      remoteAddress: this.#remoteAddress,
-      remotePort: this.#remotePort,
-    };
-    if (verdict instanceof HandshakeError) return; // refused by the core with its status
-    const server = this.#server;
-    const connection = this.driver.connection;
-    let choice: string | boolean | undefined | void;
-    try {
-      choice = server.options.acceptHandler?.(verdict.protocols.slice());
-    } catch (error) {
-      choice = false; // a throwing handler refuses (403), and the server says why
-      server.emit("error", error);
-    }
-    if (choice === false || (typeof choice === "string" && choice !== "" && !verdict.protocols.includes(choice))) {
-      connection.reject(new HandshakeError("WS_ERR_REJECTED"));
-      return;
-    }
-    connection.accept(typeof choice === "string" && choice !== "" ? { protocol: choice } : {});
-  }
-
-  onOpen(): void {
-    const conn = (this.#conn = new ServerConnection(this.driver));
-    const request = this.#request;
-    this.#request = undefined; // the application keeps it if it wants it; the connection does not
-    this.#server.connectionOpened(conn, request);
-  }
-
-  onText(text: string): void {
-    this.#conn?.emit("message", text, false);
-    this.#conn?.emit("data", text);
-  }
-
-  onBinary(data: Uint8Array): void {
-    this.#conn?.emit("message", data, true);
-    this.#conn?.emit("data", data);
-  }
-
-  onPing(payload: Uint8Array): void {
-    this.#conn?.emit("ping", payload);
-  }
-
-  onPong(payload: Uint8Array): void {
-    this.#conn?.emit("pong", payload);
-  }
-
-  onError(error: ProtocolError | HandshakeError): void {
-    if (this.#conn !== undefined) this.#conn.emit("error", error);
-  }
-
-  onClosed(result: CloseResult): void {
-    this.#server.connectionClosed(this.#conn, result);
   }
 }
 

@@ -1,14 +1,33 @@
 /**
- * Binds one protocol-core {@link Connection} to one ECMA-419 stream socket
- * (TCP or TLS): bytes from `onReadable` go into the core, queued bytes go out
- * as fast as `onWritable`'s count allows, the core's request to close the
- * transport is honoured once the queue is empty, and deadlines go to the
- * host's one {@link DeadlineScheduler}. Nothing else: the adapter is thin.
+ * A protocol-core {@link Connection} on one ECMA-419 stream socket (TCP or
+ * TLS): the connection itself, with the socket's callbacks and the host's
+ * side of the pull model. Bytes from `onReadable` go into the core; after
+ * every call into the core returns, what it queued goes out as far as
+ * `onWritable`'s count allows, and once it asks for the transport to close
+ * and its output is drained, the socket lingers, then closes (below).
+ * Deadlines go to the host's one {@link DeadlineScheduler}.
+ *
+ * One object per socket: the driver is the connection (a subclass), its own
+ * socket callbacks and its own scheduler client, so no forwarding object
+ * stands between the socket, the core and the application's events.
+ *
+ * Lingering close: a socket closed while input is unread is reset (lwIP's
+ * `tcp_close` sends RST, as a kernel does), and a reset destroys the close
+ * frame or HTTP answer still in flight to the peer. So when the core is done
+ * with the transport while an answer of its is in flight (a close frame the
+ * peer has not answered, a refusal), the driver keeps reading and
+ * discarding until the peer closes (`onError`), or the input has been quiet
+ * for {@link LINGER_QUIET} ms, or `closeTimeout` passes; and it reads
+ * whatever is left before any close. Otherwise (a completed closing
+ * handshake, RFC 6455 §7.1.1: the server closes first; a timeout; a failed
+ * socket) it closes at once.
+ *
+ * A socket call that throws (a TLS socket's `read` or `write` can, from its
+ * handshake) fails the connection with `WS_ERR_TRANSPORT`, through the core's
+ * one failure path.
  */
-import { Connection, type CloseResult, type ConnectionHandler, type ConnectionOptions } from "../core/connection";
-import type { ProtocolError } from "../core/errors";
-import type { HandshakeError } from "../core/handshake-error";
-import type { HttpHead } from "../core/http-head";
+import { Connection, type ConnectionOptions } from "../core/connection";
+import { ProtocolError } from "../core/errors";
 import type { DeadlineClient, DeadlineScheduler } from "./deadline-scheduler";
 
 /** What the driver needs of a socket: the ECMA-419 `read`/`write`/`close`. */
@@ -21,59 +40,66 @@ export interface ByteSocket {
 }
 
 /**
- * The ECMA-419 callbacks a driver answers. They are methods (of the driver
- * itself): call them on the object, from the socket's callbacks (closures,
- * or, where the socket passes itself as `this`, through its `target`).
+ * What a driver answers of the ECMA-419 socket callbacks (`onReadable`,
+ * `onWritable`, `onError`), under names of their own: the driver is also a
+ * connection whose subclasses may take the connection's events, `onError`
+ * among them. Call them on the driver from the socket's callbacks: through
+ * its `target` ({@link targetCallbacks}), or closures where the socket does
+ * not pass itself as `this`.
  */
 export interface SocketCallbacks {
-  onReadable(count: number): void;
-  onWritable(count: number): void;
-  onError(): void;
+  socketReadable(count: number): void;
+  socketWritable(count: number): void;
+  socketError(): void;
 }
 
 /** Options of a {@link SocketDriver}: the connection's, plus the host's scheduler. */
 export interface SocketDriverOptions extends ConnectionOptions {
   scheduler: DeadlineScheduler;
-  /** The first `onWritable`: the transport is connected. */
-  onTransportOpen?(): void;
-  /** `count` bytes were placed in the socket's send buffer. */
-  onWritten?(count: number): void;
 }
 
+/** How long a lingering socket waits for the peer to close when the connection has no `closeTimeout` of its own. */
+const DEFAULT_LINGER = 5000;
 /**
- * See the module comment. The driver is its own {@link SocketCallbacks} (no
- * closures per connection: on the device each costs about 170 bytes of
- * heap), and its helpers are TS-`private` rather than `#` methods, as XS
- * gives every instance a slot per `#` method.
+ * A lingering socket whose input has been quiet this long closes: the
+ * peer's data in flight has arrived, and its answer to our close frame (if
+ * any) with it. Short, so a peer that waits for us to close (a client, §7.1.1)
+ * is not kept waiting.
  */
-export class SocketDriver implements DeadlineClient, SocketCallbacks {
-  readonly connection: Connection;
-  // The few options kept, not the options object: the caller's (often a spread of an endpoint's) can go.
+export const LINGER_QUIET = 200;
+
+/** See the module comment. */
+export class SocketDriver extends Connection implements DeadlineClient, SocketCallbacks {
   readonly #scheduler: DeadlineScheduler;
-  readonly #onTransportOpen: (() => void) | undefined;
-  readonly #onWritten: ((count: number) => void) | undefined;
   #socket: ByteSocket | undefined;
   #writable = 0;
   #connected = false;
-  #closeAsked = false;
   #closed = false;
+  /** While lingering: when to close unless more input comes; +Infinity otherwise. */
+  #lingerUntil = Number.POSITIVE_INFINITY;
+  /** While lingering: when to close whatever comes. */
+  #lingerLimit = Number.POSITIVE_INFINITY;
 
   constructor(options: SocketDriverOptions) {
+    super(options);
     this.#scheduler = options.scheduler;
-    this.#onTransportOpen = options.onTransportOpen;
-    this.#onWritten = options.onWritten;
-    this.connection = new Connection({ ...options, handler: new DriverHandler(this, options.handler, options.scheduler) });
-    options.scheduler.add(this);
+    this.#scheduler.add(this);
   }
 
-  /** The callbacks to give the socket: the driver itself. Call them as its methods (`callbacks.onReadable(n)`), never detached. */
-  get callbacks(): SocketCallbacks {
+  /** The connection: the driver itself (kept for code that speaks of "the driver's connection"). */
+  get connection(): this {
     return this;
   }
 
-  /** Gives the driver its socket (made with {@link callbacks}). */
-  attach(socket: ByteSocket): void {
+  /** Gives the driver its socket (made with {@link callbacks}). A socket that is already connected (accepted) is writable at once. */
+  attach(socket: ByteSocket, connected = false): void {
     this.#socket = socket;
+    if (connected) this.#connected = true;
+  }
+
+  /** Whether the socket is closed (the connection is CLOSED, or about to be within this call). */
+  get socketClosed(): boolean {
+    return this.#closed;
   }
 
   /** Ends everything at once, without a closing handshake (ws's `terminate()`). */
@@ -81,143 +107,220 @@ export class SocketDriver implements DeadlineClient, SocketCallbacks {
     this.closeSocket();
   }
 
-  nextDeadline(): number {
-    return this.connection.nextDeadline();
-  }
+  // ── The pull model: every call into the core is followed by a flush ────
 
-  onDeadline(now: number): void {
-    this.connection.handleTimeout(now);
+  override sendText(text: string, fin?: boolean): void {
+    super.sendText(text, fin);
     this.flush();
   }
 
-  probe(now: number): void {
-    this.connection.probe(now);
+  override sendBinary(data: Uint8Array, fin?: boolean): void {
+    super.sendBinary(data, fin);
+    this.flush();
+  }
+
+  override ping(payload?: Uint8Array | string): void {
+    super.ping(payload);
+    this.flush();
+  }
+
+  override pong(payload?: Uint8Array | string): void {
+    super.pong(payload);
+    this.flush();
+  }
+
+  override close(code?: number, reason?: string): void {
+    super.close(code, reason);
+    this.flush();
+  }
+
+  override fail(error: ProtocolError): void {
+    super.fail(error);
+    this.flush();
+  }
+
+  override accept(options?: Parameters<Connection["accept"]>[0]): void {
+    super.accept(options);
+    this.flush();
+  }
+
+  override respond(status: number, body?: Uint8Array, headers?: ReadonlyArray<readonly [string, string]>): void {
+    super.respond(status, body, headers);
+    this.flush();
+  }
+
+  override reject(error: Parameters<Connection["reject"]>[0]): void {
+    super.reject(error);
+    this.flush();
+  }
+
+  override probe(now?: number): boolean {
+    const sent = super.probe(now);
+    this.flush();
+    return sent;
+  }
+
+  // ── DeadlineClient ─────────────────────────────────────────────────────
+
+  override nextDeadline(): number {
+    return Math.min(super.nextDeadline(), this.#lingerUntil);
+  }
+
+  onDeadline(now: number): void {
+    if (now >= this.#lingerUntil) {
+      this.closeSocket(); // the peer never closed: close anyway, after reading what is there
+      return;
+    }
+    this.handleTimeout(now);
     this.flush();
   }
 
   earlyFrom(): number {
-    return this.connection.keepaliveWindowStart();
+    return this.keepaliveWindowStart();
   }
 
   onEarly(now: number): void {
-    this.connection.keepaliveNow(now);
+    this.keepaliveNow(now);
     this.flush();
   }
 
-  /** {@link SocketCallbacks}: bytes arrived; all of them are read and go into the connection. */
-  onReadable(): void {
-    const socket = this.#socket;
-    if (socket === undefined || this.#closed) return;
-    const data = socket.read();
-    if (data !== undefined && data.byteLength > 0) this.connection.receive(new Uint8Array(data));
-    this.#scheduler.updateFor(this);
+  // ── SocketCallbacks ────────────────────────────────────────────────────
+
+  /** Bytes arrived: all of them are read and go into the connection (or are discarded while lingering). */
+  socketReadable(_count?: number): void {
+    if (this.#socket === undefined || this.#closed) return;
+    const data = this.readSocket();
+    if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
+      // Lingering: the bytes are dropped, and the quiet period starts again.
+      if (data !== undefined) this.linger();
+      return;
+    }
+    if (data !== undefined) this.receive(new Uint8Array(data));
+    this.flush();
   }
 
-  /** {@link SocketCallbacks}: the socket is connected (the first call), or has room for `count` more bytes. */
-  onWritable(count: number): void {
+  /** The socket is connected (the first call), or has room for `count` more bytes. */
+  socketWritable(count: number): void {
     this.#writable = count;
     if (!this.#connected) {
       this.#connected = true;
-      this.#onTransportOpen?.();
+      this.transportOpened();
     }
     this.flush();
   }
 
-  /** The connection asked for the transport to close: it will, once everything queued is written. */
-  closeWhenFlushed(): void {
-    this.#closeAsked = true;
-    this.flush();
+  /** The peer closed the transport, or it broke (ECMA-419 `onError` covers both). */
+  socketError(): void {
+    this.closeSocket();
   }
 
-  /** Writes what is queued, as far as the socket's writable count allows. */
+  // ── For subclasses ─────────────────────────────────────────────────────
+
+  /** The transport connected (a client's first `onWritable`). */
+  protected transportOpened(): void {}
+
+  /** `count` bytes went into the socket's send buffer. */
+  protected written(_count: number): void {}
+
+  /**
+   * Writes what is queued, as far as the socket's writable count allows;
+   * then, if the connection is done with the transport and nothing is left to
+   * write, lingers or closes. Updates the scheduler for this connection.
+   */
   flush(): void {
     const socket = this.#socket;
     if (socket === undefined || this.#closed) return;
     if (!this.#connected) {
       // Closing before the transport connected (open timeout, abort): nothing to flush.
-      if (this.#closeAsked) this.closeSocket();
+      if (this.transportCloseRequested) this.closeSocket();
       return;
     }
-    const connection = this.connection;
     while (this.#writable > 0) {
-      const chunk = connection.peekOutput(this.#writable);
+      const chunk = this.peekOutput(this.#writable);
       if (chunk === undefined) break;
-      this.#writable = socket.write(chunk) ?? 0;
-      connection.consumeOutput(chunk.length);
-      this.#onWritten?.(chunk.length);
+      let room: number | undefined;
+      try {
+        room = socket.write(chunk);
+      } catch (error) {
+        this.transportFailed(error);
+        return;
+      }
+      this.#writable = room ?? 0;
+      this.consumeOutput(chunk.length);
+      this.written(chunk.length);
     }
-    if (this.#closeAsked && connection.bufferedAmount === 0) this.closeSocket();
+    if (this.transportCloseRequested && this.bufferedAmount === 0) this.lingerOrClose();
+    else this.#scheduler.updateFor(this);
   }
 
-  /** {@link SocketCallbacks}: the peer closed the transport, or it broke (ECMA-419 `onError` covers both). */
-  onError(): void {
+  private lingerOrClose(): void {
+    if (this.#lingerUntil !== Number.POSITIVE_INFINITY) return; // lingering already
+    if (!this.answerInFlight) {
+      this.closeSocket();
+      return;
+    }
+    this.#lingerLimit = this.currentTime() + (this.closeTimeout > 0 ? this.closeTimeout : DEFAULT_LINGER);
+    this.linger();
+  }
+
+  /** (Re)starts the quiet period of a lingering socket. */
+  private linger(): void {
+    this.#lingerUntil = Math.min(this.currentTime() + LINGER_QUIET, this.#lingerLimit);
+    this.#scheduler.updateFor(this);
+  }
+
+  /** `socket.read()`, with a throw turned into the connection's failure. */
+  private readSocket(): ArrayBuffer | undefined {
+    try {
+      const data = this.#socket!.read();
+      return data !== undefined && data.byteLength > 0 ? data : undefined;
+    } catch (error) {
+      this.transportFailed(error);
+      return undefined;
+    }
+  }
+
+  /** A socket call threw: the connection fails (no close frame can follow), and the socket goes. */
+  private transportFailed(error: unknown): void {
+    super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
     this.closeSocket();
   }
 
   private closeSocket(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#lingerUntil = Number.POSITIVE_INFINITY;
+    const socket = this.#socket;
     try {
-      this.#socket?.close();
+      // Unread input would make the close a reset: read it first (a bounded number of times).
+      for (let i = 0; i < 8 && socket !== undefined; i++) {
+        const data = socket.read();
+        if (data === undefined || data.byteLength === 0) break;
+      }
+      socket?.close();
+    } catch (error) {
+      // The socket is gone either way; a connection that had not failed yet fails for it (onError before onClosed).
+      if (this.failure === undefined) super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? error.message : String(error)));
     } finally {
-      this.connection.transportClosed();
+      this.#scheduler.remove(this);
+      this.transportClosed();
     }
   }
 }
 
 /**
- * The driver's side of the connection's events: the transport events it
- * acts on, the rest passed to the application. Its methods live on the
- * prototype, so a connection costs one small object here, not a closure per
- * event (device heap: about half of an idle connection's cost was closures).
+ * Socket callbacks for a socket that calls them with itself as `this` and
+ * holds its driver as `target` (ECMA-419 TCP does): shared functions, not
+ * three closures per connection.
  */
-class DriverHandler implements ConnectionHandler {
-  readonly #driver: SocketDriver;
-  readonly #app: ConnectionHandler;
-  readonly #scheduler: DeadlineScheduler;
-
-  constructor(driver: SocketDriver, app: ConnectionHandler, scheduler: DeadlineScheduler) {
-    this.#driver = driver;
-    this.#app = app;
-    this.#scheduler = scheduler;
-  }
-
-  onRequest(verdict: Parameters<NonNullable<ConnectionHandler["onRequest"]>>[0], head: HttpHead): void {
-    this.#app.onRequest?.(verdict, head);
-  }
-  onOpen(response?: HttpHead): void {
-    this.#app.onOpen?.(response);
-  }
-  onText(text: string): void {
-    this.#app.onText?.(text);
-  }
-  onBinary(data: Uint8Array): void {
-    this.#app.onBinary?.(data);
-  }
-  onChunk(data: string | Uint8Array, binary: boolean, last: boolean): void {
-    this.#app.onChunk?.(data, binary, last);
-  }
-  onPing(payload: Uint8Array): void {
-    this.#app.onPing?.(payload);
-  }
-  onPong(payload: Uint8Array): void {
-    this.#app.onPong?.(payload);
-  }
-  onCloseFrame(code: number, reason: string): void {
-    this.#app.onCloseFrame?.(code, reason);
-  }
-  onError(error: ProtocolError | HandshakeError, response?: HttpHead): void {
-    this.#app.onError?.(error, response);
-  }
-  onOutput(): void {
-    this.#driver.flush();
-    this.#scheduler.updateFor(this.#driver);
-  }
-  onCloseTransport(): void {
-    this.#driver.closeWhenFlushed();
-  }
-  onClosed(result: CloseResult): void {
-    this.#scheduler.remove(this.#driver);
-    this.#app.onClosed?.(result);
-  }
-}
+export const targetCallbacks = {
+  onReadable(this: { readonly target?: unknown }, count: number): void {
+    (this.target as SocketCallbacks).socketReadable(count);
+  },
+  onWritable(this: { readonly target?: unknown }, count: number): void {
+    (this.target as SocketCallbacks).socketWritable(count);
+  },
+  onError(this: { readonly target?: unknown }): void {
+    (this.target as SocketCallbacks).socketError();
+  },
+};

@@ -3,9 +3,9 @@
  * at the peer after a latency, for wiring real core `Connection`s (through a
  * `SocketDriver` on a `DeadlineScheduler`, or bare) without a network.
  */
-import { Connection, type ConnectionHandler, type ConnectionOptions } from "../../../modules/websocket/core/connection";
+import { Connection, type ConnectionEvents, type ConnectionOptions } from "../../../modules/websocket/core/connection";
 import type { RandomSource } from "../../../modules/websocket/core/handshake";
-import type { DeadlineScheduler } from "../../../modules/websocket/transport/deadline-scheduler";
+import { DeadlineScheduler } from "../../../modules/websocket/transport/deadline-scheduler";
 import { SocketDriver, type ByteSocket, type SocketCallbacks } from "../../../modules/websocket/transport/socket-driver";
 import type { VirtualClock } from "./virtual-clock";
 
@@ -48,7 +48,7 @@ export class MemorySocket implements ByteSocket {
     this.clock.after(this.latency, () => {
       if (peer.closed) return;
       peer.#inbox.push(copy);
-      peer.callbacks?.onReadable(copy.length);
+      peer.callbacks?.socketReadable(copy.length);
     });
     return ROOM;
   }
@@ -59,7 +59,7 @@ export class MemorySocket implements ByteSocket {
     const peer = this.peer;
     // The FIN follows the bytes already sent.
     this.clock.after(this.latency, () => {
-      if (!peer.closed) peer.callbacks?.onError();
+      if (!peer.closed) peer.callbacks?.socketError();
     });
   }
 }
@@ -91,15 +91,15 @@ export class ControlTally {
 }
 
 /** A handler that counts the pings and pongs it receives (sent by a `sender`) into `tally`, then calls `inner`. */
-export function countingHandler(tally: ControlTally, sender: "client" | "server", inner: ConnectionHandler = {}): ConnectionHandler {
+export function countingHandler(tally: ControlTally, sender: "client" | "server", inner: ConnectionEvents = {}): ConnectionEvents {
   return {
     ...inner,
-    onPing: (payload) => {
+    onPing: (payload: Uint8Array) => {
       tally.pings++;
       tally.pingBytes += ControlTally.frameSize(payload.length, sender);
       inner.onPing?.(payload);
     },
-    onPong: (payload) => {
+    onPong: (payload: Uint8Array) => {
       tally.pongs++;
       tally.pongBytes += ControlTally.frameSize(payload.length, sender);
       inner.onPong?.(payload);
@@ -108,61 +108,22 @@ export function countingHandler(tally: ControlTally, sender: "client" | "server"
 }
 
 /**
- * A bare connection pumped straight into a socket (the far end, whose
- * timers are not ours to count): writes whatever is queued, closes when
- * asked, and hears the transport end.
+ * A bare connection on `socket` (the far end, whose timers are not ours to
+ * count): a driver on a scheduler whose timer never fires, so it writes
+ * whatever is queued, closes when done, and hears the transport end, but
+ * adds no wakes to the scheduler under test.
  */
 export function bareEndpoint(socket: MemorySocket, options: ConnectionOptions): Connection {
-  let connection!: Connection;
-  let closeAsked = false;
-  const flush = (): void => {
-    for (;;) {
-      const chunk = connection.peekOutput();
-      if (chunk === undefined) break;
-      socket.write(chunk);
-      connection.consumeOutput(chunk.length);
-    }
-    if (closeAsked && !socket.closed) {
-      socket.close();
-      connection.transportClosed();
-    }
-  };
-  const handler = options.handler;
-  connection = new Connection({
-    ...options,
-    handler: {
-      ...handler,
-      onOutput: () => {
-        flush();
-        handler.onOutput?.();
-      },
-      onCloseTransport: () => {
-        closeAsked = true;
-        flush();
-        handler.onCloseTransport?.();
-      },
-    },
-  });
-  socket.callbacks = {
-    onReadable: () => {
-      const data = socket.read();
-      if (data !== undefined) connection.receive(new Uint8Array(data));
-    },
-    onWritable: () => {},
-    onError: () => {
-      socket.closed = true;
-      connection.transportClosed();
-    },
-  };
-  return connection;
+  const inert = new DeadlineScheduler({ timer: { set: () => 0, schedule: () => {} }, now: options.now });
+  return drivenEndpoint(socket, inert, options);
 }
 
 /** A driver on `scheduler` over `socket`, open from the start and already writable. */
 export function drivenEndpoint(socket: MemorySocket, scheduler: DeadlineScheduler, options: ConnectionOptions): SocketDriver {
   const driver = new SocketDriver({ ...options, scheduler });
-  socket.callbacks = driver.callbacks;
+  socket.callbacks = driver;
   driver.attach(socket);
-  driver.callbacks.onWritable(ROOM);
+  driver.socketWritable(ROOM);
   return driver;
 }
 
@@ -183,8 +144,8 @@ export interface PairOptions {
   answer?: boolean;
   /** Control frames received by each side. */
   tally?: ControlTally;
-  clientHandler?: ConnectionHandler;
-  serverHandler?: ConnectionHandler;
+  clientHandler?: ConnectionEvents;
+  serverHandler?: ConnectionEvents;
 }
 
 /** A pinging client (a driver on the scheduler) and its far-end server (bare), open. */
@@ -205,11 +166,11 @@ export function keepalivePair(options: PairOptions): KeepalivePair {
     role: "server",
     open: true,
     now: clock.now,
-    handler: countingHandler(tally, "client", options.serverHandler),
+    events: countingHandler(tally, "client", options.serverHandler),
   });
   if (options.answer === false) {
     // A dead path: nothing the client sends arrives.
-    serverSocket.callbacks = { onReadable: () => serverSocket.read(), onWritable: () => {}, onError: () => {} };
+    serverSocket.callbacks = { socketReadable: () => serverSocket.read(), socketWritable: () => {}, socketError: () => {} };
   }
   const client = drivenEndpoint(clientSocket, scheduler, {
     role: "client",
@@ -218,7 +179,7 @@ export function keepalivePair(options: PairOptions): KeepalivePair {
     random: fixedRandom,
     pingInterval: options.pingInterval ?? 0,
     pingTimeout: options.pingTimeout ?? 0,
-    handler: countingHandler(tally, "server", options.clientHandler),
+    events: countingHandler(tally, "server", options.clientHandler),
   });
   return { client, server, clientSocket, serverSocket, tally };
 }

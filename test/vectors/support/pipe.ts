@@ -5,7 +5,7 @@
  * or in pieces down to one byte. Only the language and the core: these run on
  * XS too.
  */
-import { Connection, type CloseResult, type ConnectionHandler, type ConnectionOptions } from "../../../modules/websocket/core/connection";
+import { Connection, type CloseResult, type ConnectionEvents, type ConnectionOptions } from "../../../modules/websocket/core/connection";
 import type { ProtocolError } from "../../../modules/websocket/core/errors";
 import { HandshakeError } from "../../../modules/websocket/core/handshake-error";
 import type { ClientRequestOptions, UpgradeRequest } from "../../../modules/websocket/core/handshake";
@@ -30,7 +30,7 @@ export interface Chunk {
 }
 
 /** A handler that records every event, in order (`log`) and by kind. */
-export class Recorder implements ConnectionHandler {
+export class Recorder implements ConnectionEvents {
   readonly log: string[] = [];
   readonly requests: Array<{ verdict: UpgradeRequest | HandshakeError; head: HttpHead }> = [];
   readonly openHeads: Array<HttpHead | undefined> = [];
@@ -86,16 +86,86 @@ export class Recorder implements ConnectionHandler {
     this.errorHeads.push(response);
     this.log.push(`error:${error.code}`);
   }
-  onOutput(): void {
-    this.outputs++;
-  }
-  onCloseTransport(): void {
-    this.closeTransportRequests++;
-    this.log.push("closeTransport");
-  }
   onClosed(result: CloseResult): void {
     this.closed.push(result);
     this.log.push(`closed:${result.code}:${result.wasClean ? "clean" : "unclean"}`);
+  }
+}
+
+/**
+ * A connection with a test host around it: after every call into it returns,
+ * the host pulls, as a real host does (see `SocketDriver`), and its
+ * {@link Recorder} notes what the host found: bytes newly queued
+ * (`outputs`), and the request to close the transport (`closeTransport` in
+ * the log, once).
+ */
+export class HostedConnection extends Connection {
+  readonly recorder: Recorder;
+  #queued = 0;
+  #closeSeen = false;
+
+  constructor(options: ConnectionOptions & { events: Recorder }) {
+    super(options);
+    this.recorder = options.events;
+  }
+
+  private pulled<T>(result: T): T {
+    const queued = this.bufferedAmount;
+    if (queued > this.#queued) this.recorder.outputs++;
+    this.#queued = queued;
+    if (this.transportCloseRequested && !this.#closeSeen) {
+      this.#closeSeen = true;
+      this.recorder.closeTransportRequests++;
+      this.recorder.log.push("closeTransport");
+    }
+    return result;
+  }
+
+  override receive(chunk: Uint8Array): void {
+    this.pulled(super.receive(chunk));
+  }
+  override startHandshake(options: Omit<ClientRequestOptions, "key">): void {
+    this.pulled(super.startHandshake(options));
+  }
+  override accept(options?: Parameters<Connection["accept"]>[0]): void {
+    this.pulled(super.accept(options));
+  }
+  override respond(status: number, body?: Uint8Array, headers?: ReadonlyArray<readonly [string, string]>): void {
+    this.pulled(super.respond(status, body, headers));
+  }
+  override reject(error: HandshakeError): void {
+    this.pulled(super.reject(error));
+  }
+  override sendText(text: string, fin?: boolean): void {
+    this.pulled(super.sendText(text, fin));
+  }
+  override sendBinary(data: Uint8Array, fin?: boolean): void {
+    this.pulled(super.sendBinary(data, fin));
+  }
+  override ping(payload?: Uint8Array | string): void {
+    this.pulled(super.ping(payload));
+  }
+  override pong(payload?: Uint8Array | string): void {
+    this.pulled(super.pong(payload));
+  }
+  override close(code?: number, reason?: string): void {
+    this.pulled(super.close(code, reason));
+  }
+  override fail(error: ProtocolError): void {
+    this.pulled(super.fail(error));
+  }
+  override probe(now?: number): boolean {
+    return this.pulled(super.probe(now));
+  }
+  override keepaliveNow(now?: number): boolean {
+    return this.pulled(super.keepaliveNow(now));
+  }
+  override handleTimeout(now?: number): void {
+    this.pulled(super.handleTimeout(now));
+  }
+  override consumeOutput(count: number): void {
+    super.consumeOutput(count);
+    this.#queued = this.bufferedAmount;
   }
 }
 
@@ -181,8 +251,8 @@ function makePair(open: boolean, options: PairOptions): Pair {
   const c = new Recorder();
   const s = new Recorder();
   const common = { limits: options.limits, streaming: options.streaming, now: clock.now, sha1, open };
-  const client = new Connection({ ...common, ...options.client, role: "client", handler: c, random });
-  const server = new Connection({ ...common, ...options.server, role: "server", handler: s });
+  const client = new HostedConnection({ ...common, ...options.client, role: "client", events: c, random });
+  const server = new HostedConnection({ ...common, ...options.server, role: "server", events: s });
   return { client, server, c, s, clock, random };
 }
 
