@@ -68,6 +68,8 @@ export interface HttpListenerOptions {
   limits?: Partial<Pick<Limits, "maxHeadSize" | "maxLineLength" | "maxHeaderCount">>;
   /** Milliseconds a client has to send its request head (default 5000). */
   handshakeTimeout?: number;
+  /** IP literal to bind; all interfaces when absent. The ESP32 build binds all interfaces whatever it is. */
+  address?: string;
 }
 
 /** Whether `path` is under `prefix` ("/" and "" match all; "/a" matches "/a", "/a/…"; "/a/" matches "/a/…"). */
@@ -111,7 +113,7 @@ export class HttpListener {
 
   private constructor(port: number, options: HttpListenerOptions) {
     this.#options = options;
-    this.#listener = new Listener({ port, onReadable: (count) => this.#onReadable(count) });
+    this.#listener = new Listener({ port, address: options.address, onReadable: (count) => this.#onReadable(count) });
   }
 
   /** The bound port. */
