@@ -72,7 +72,7 @@ export function runClient(args: Arguments): void {
       if (bytes.length > MAX_MESSAGE) channel.sendBinaryStream([bytes]);
       else channel.sendBinaryMsg(bytes);
     }
-    ui.sent(text);
+    ui.sent(text, !executing);
   };
 
   const fits = (item: Item): boolean => {

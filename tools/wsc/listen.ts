@@ -33,7 +33,7 @@ export function runServer(args: Arguments): void {
           ui.status(`failed: ${name}: ${(error as Error).message}`);
         }
       }
-      if (typeof item === "string") ui.sent(item);
+      if (typeof item === "string") ui.sent(item, true);
     },
     () => undefined, // a server goes on serving when its input ends
   );
