@@ -1,7 +1,20 @@
 /** The demo app launched as `npm start` launches it; its page in headless Chromium. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { runWsClient, binary, bytesOf, text, withChromium } from "../peers/index";
+
+const MAIN = ["--import", "./build/hosts/node/register.js", "build/main.js"];
+
+/** Whether a TCP connection to `host`:`port` is accepted (bounded by the kernel's own answer on loopback). */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => (socket.destroy(), resolve(false)), 5000);
+    socket.once("connect", () => (clearTimeout(timer), socket.destroy(), resolve(true)));
+    socket.once("error", () => (clearTimeout(timer), resolve(false)));
+  });
+}
 
 interface App {
   child: ChildProcess;
@@ -9,8 +22,8 @@ interface App {
   output: () => string;
 }
 
-function launch(args: string[]): Promise<App> {
-  const child = spawn(process.execPath, ["--import", "./build/hosts/node/register.js", "build/main.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function launch(args: string[], address = "127\\.0\\.0\\.1"): Promise<App> {
+  const child = spawn(process.execPath, [...MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -20,7 +33,7 @@ function launch(args: string[]): Promise<App> {
       reject(new Error(`no listening line: ${out}`));
     }, 10000);
     child.stdout!.on("data", () => {
-      const match = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(out);
+      const match = new RegExp(`^listening on http://${address}:(\\d+)$`, "m").exec(out);
       if (match !== null) {
         clearTimeout(timer);
         resolve({ child, port: Number(match[1]), output: () => out });
@@ -96,20 +109,77 @@ describe("server: demo app (main.ts)", function () {
     assert.equal(await exited(child), 0);
   });
 
-  it("a port in use: prints why and exits 1", async () => {
+  it("a port in use: one line that says how to choose another, exit 1", async () => {
     const net = await import("node:net");
     const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, r));
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const port = (blocker.address() as { port: number }).port;
-    const child = spawn(process.execPath, ["--import", "./build/hosts/node/register.js", "build/main.js", "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
+    const child = spawn(process.execPath, [...MAIN, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
     try {
       assert.equal(await exited(child), 1);
-      assert.match(out, /cannot listen on port \d+/);
+      assert.equal(err, `error: cannot listen on 127.0.0.1:${port}: the port is in use (or the address is not on this host); choose another port with --port N or PORT=N (0 picks a free one)\n`);
     } finally {
       blocker.close();
     }
+  });
+
+  it("--help: the usage on stdout, exit 0", () => {
+    const run = spawnSync(process.execPath, [...MAIN, "--help"], { encoding: "utf8", timeout: 10_000 });
+    assert.equal(run.status, 0);
+    assert.equal(run.stderr, "");
+    assert.match(run.stdout, /^usage: npm start -- \[options\]/);
+    for (const option of ["--host", "--port", "--max-payload", "--ping-interval", "--ping-timeout", "PORT"]) assert.ok(run.stdout.includes(option), option);
+  });
+
+  it("a bad argument: one line on stderr naming it, no stack trace, exit 2 (each check: demo-args.spec.ts)", () => {
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [["--port", "abc"], {}, /^error: --port needs an integer 0–65535, got "abc"$/],
+      [["--bogus"], {}, /^error: unknown option --bogus \(see --help\)$/],
+      [["--ping-interval", "-5"], {}, /^error: --ping-interval needs a number of seconds ≥ 0, got "-5"$/],
+      [["--host", "999.1.1.1"], {}, /^error: --host needs an IP address such as 127\.0\.0\.1, ::1 or 0\.0\.0\.0, got "999\.1\.1\.1"$/],
+      [[], { PORT: "eighty" }, /^error: PORT needs an integer 0–65535, got "eighty"$/],
+    ];
+    for (const [args, env, expected] of cases) {
+      const run = spawnSync(process.execPath, [...MAIN, ...args], { encoding: "utf8", timeout: 10_000, env: { ...process.env, ...env } });
+      assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
+      assert.equal(run.stdout, "");
+      assert.equal(run.stderr.split("\n").length, 2, `one line: ${run.stderr}`);
+      assert.match(run.stderr.trimEnd(), expected);
+    }
+  });
+
+  it("the banner lists the page, /echo and /telemetry and how to try them; it binds loopback only by default", async () => {
+    app = await launch(["--port", "0", "--max-payload", "5000"]);
+    const port = app.port;
+    await new Promise((r) => setTimeout(r, 100)); // the banner is one write; let it all arrive
+    const banner = app.output();
+    assert.match(banner, new RegExp(`^  page +http://127\\.0\\.0\\.1:${port}/ `, "m"));
+    assert.match(banner, new RegExp(`^  /echo +ws://127\\.0\\.0\\.1:${port}/echo .*5000 bytes`, "m"));
+    assert.match(banner, new RegExp(`^  /telemetry +ws://127\\.0\\.0\\.1:${port}/telemetry `, "m"));
+    assert.match(banner, new RegExp(`^try it: +npx wsc ws://127\\.0\\.0\\.1:${port}/echo`, "m"));
+    assert.equal(await accepts("127.0.0.1", port), true);
+    assert.equal(await accepts("127.0.0.2", port), false, "bound to 127.0.0.1 only, so not reachable on 127.0.0.2");
+    assert.equal(await accepts("::1", port), false, "bound to 127.0.0.1 only, so not reachable on ::1");
+  });
+
+  it("--host ::1: binds that address, brackets it in URLs, and echoes there", async () => {
+    app = await launch(["--port", "0", "--host", "::1"], "\\[::1\\]");
+    const port = app.port;
+    assert.equal(await accepts("::1", port), true);
+    assert.equal(await accepts("127.0.0.1", port), false);
+    const echo = await runWsClient(`ws://[::1]:${port}/echo`, [text("over IPv6")]);
+    assert.deepEqual(echo.replies, [text("over IPv6")]);
+  });
+
+  it("an echo larger than the send queue closes with 1009 and a reason, and is logged (not dropped in silence)", async () => {
+    app = await launch(["--port", "0", "--max-payload", "300000"]);
+    const result = await runWsClient(`ws://127.0.0.1:${app.port}/echo`, [binary(new Uint8Array(270000))], { close: "wait" });
+    assert.deepEqual(result.replies, []);
+    assert.equal(result.closeCode, 1009);
+    assert.equal(result.closeReason, "echo larger than the send queue");
+    assert.match(app.output(), /^echo refused \(.*\): closing with 1009$/m);
   });
 
   it("headless Chromium: the page talks to /echo and /telemetry", async () => {
