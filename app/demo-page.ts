@@ -30,7 +30,7 @@ h2 { font-size: 1.15rem; margin: .25rem 0 .5rem; }
 .note { color: #555; font-size: .9rem; margin: .25rem 0; min-height: 1.2em; }
 #readings-box.stale { color: #888; }
 #stale { color: #b35900; font-weight: bold; }
-#log { font-family: monospace; white-space: pre-wrap; height: 12rem; overflow: auto; background: #f6f8fa; padding: .25rem .5rem; margin-top: .5rem; }
+#log { font-family: monospace; white-space: pre-wrap; overflow-wrap: anywhere; height: 12rem; overflow: auto; background: #f6f8fa; padding: .25rem .5rem; margin-top: .5rem; }
 #log .sys { color: #666; font-style: italic; }
 button:disabled, input:disabled { opacity: .5; }
 </style>
@@ -57,7 +57,7 @@ button:disabled, input:disabled { opacity: .5; }
 const MAX_PAYLOAD = __MAX_PAYLOAD__;
 const base = (location.protocol === "https:" ? "wss://" : "ws://") + location.host;
 const $ = (id) => document.getElementById(id);
-const dashboard = window.dashboard = { readings: [], echoes: [], telemetryState: "connecting", echoState: "connecting", maxPayload: MAX_PAYLOAD, lastReadingAt: 0 };
+const dashboard = window.dashboard = { readings: [], echoes: [], closes: [], telemetryState: "connecting", echoState: "connecting", maxPayload: MAX_PAYLOAD, lastReadingAt: 0 };
 $("limit").textContent = MAX_PAYLOAD.toLocaleString("en");
 const MEANINGS = {
   1000: "closed normally",
@@ -111,15 +111,18 @@ function endpoint(path, key, stateId, noteId, handlers) {
       handlers.open && handlers.open();
     };
     ws.onmessage = handlers.message;
+    let opened = false;
+    ws.addEventListener("open", () => { opened = true; });
     ws.onclose = (event) => {
-      const why = explain(event);
+      const why = opened ? explain(event) : "no connection: the device is unreachable or stopped";
+      dashboard.closes.push(path + " " + why);
       handlers.close && handlers.close(why);
       const delay = Math.min(15, 2 ** attempt);
       attempt++;
       let left = delay;
       const show = () => {
         setState(key, stateId, "closed, reconnecting in " + left + " s", "closed");
-        $(noteId).textContent = "Closed with " + why + ".";
+        $(noteId).textContent = (opened ? "Closed with " : "") + why + ".";
       };
       show();
       clearInterval(countdown);
@@ -165,7 +168,7 @@ endpoint("/echo", "echoState", "echo-state", "echo-note", {
     dashboard.echoes.push(e.data);
     logLine("\\u2190 " + (typeof e.data === "string" ? e.data : "[" + e.data.byteLength + " bytes]"));
   },
-  close(why) { sendable(false); logLine("closed: " + why, "sys"); },
+  close(why) { sendable(false); logLine(why.startsWith("no connection") ? why : "closed: " + why, "sys"); },
 });
 $("echo-form").onsubmit = (e) => {
   e.preventDefault();
@@ -174,7 +177,7 @@ $("echo-form").onsubmit = (e) => {
   const text = $("echo-input").value;
   ws.send(text);
   const size = byteLength(text);
-  logLine("\\u2192 " + (text.length > 200 ? text.slice(0, 200) + "\\u2026 (" + size + " bytes)" : text));
+  logLine("\\u2192 " + (text.length > 80 ? text.slice(0, 80) + "\\u2026 (" + size + " bytes)" : text));
 };
 </script>
 </body>

@@ -182,27 +182,57 @@ describe("server: demo app (main.ts)", function () {
     assert.match(app.output(), /^echo refused \(.*\): closing with 1009$/m);
   });
 
-  it("headless Chromium: the page talks to /echo and /telemetry", async () => {
-    app = await launch(["--port", "0"]);
+  it("headless Chromium: the page talks to /echo and /telemetry, explains a 1009 with the limit, marks stale readings and shows reconnecting", async () => {
+    app = await launch(["--port", "0", "--max-payload", "1000"]);
     const url = `http://127.0.0.1:${app.port}/`;
+    const running = app;
     const result = await withChromium(
       async (page) => {
         await page.goto(url);
-        return page.evaluate<{ echoes: unknown[]; readings: number; echoState: string; telemetryState: string }>(`(async () => {
+        const open = await page.evaluate<{ echoes: unknown[]; readings: number; echoState: string; telemetryState: string; maxPayload: number; sendEnabled: boolean; logFollows: boolean }>(`(async () => {
           const d = window.dashboard;
           const until = async (f) => { for (let i = 0; i < 100 && !f(); i++) await new Promise(r => setTimeout(r, 50)); };
           await until(() => d.echoState === "open");
-          d["/echo"].send("from chromium");
+          for (let i = 0; i < 30; i++) d["/echo"].send("line " + i);
           d["/echo"].send(new Uint8Array([5, 6, 7]));
-          await until(() => d.echoes.length >= 2 && d.readings.length >= 1);
-          return { echoes: d.echoes.map(e => typeof e === "string" ? e : Array.from(new Uint8Array(e))), readings: d.readings.length, echoState: d.echoState, telemetryState: d.telemetryState };
+          await until(() => d.echoes.length >= 31 && d.readings.length >= 1);
+          const log = document.getElementById("log");
+          return { echoes: [d.echoes[0], Array.from(new Uint8Array(d.echoes[30]))], readings: d.readings.length, echoState: d.echoState, telemetryState: d.telemetryState,
+            maxPayload: d.maxPayload, sendEnabled: !document.getElementById("echo-send").disabled,
+            logFollows: log.scrollHeight > log.clientHeight && log.scrollTop + log.clientHeight >= log.scrollHeight - 2 };
         })()`);
+        const tooBig = await page.evaluate<{ note: string; sendEnabled: boolean; state: string }>(`(async () => {
+          const d = window.dashboard;
+          document.getElementById("echo-input").value = "x".repeat(1001);
+          document.getElementById("echo-send").click();
+          const until = async (f) => { for (let i = 0; i < 100 && !f(); i++) await new Promise(r => setTimeout(r, 20)); };
+          await until(() => d.echoState !== "open");
+          return { note: document.getElementById("echo-note").textContent, sendEnabled: !document.getElementById("echo-send").disabled, state: d.echoState };
+        })()`);
+        running.child.kill("SIGTERM");
+        const stopped = await page.evaluate<{ stale: boolean; staleText: string; telemetryState: string; closes: string[] }>(`(async () => {
+          const d = window.dashboard;
+          const until = async (f) => { for (let i = 0; i < 200 && !f(); i++) await new Promise(r => setTimeout(r, 50)); };
+          await until(() => d.stale === true && d.telemetryState.startsWith("closed, reconnecting"));
+          return { stale: d.stale, staleText: document.getElementById("stale").textContent, telemetryState: d.telemetryState, closes: d.closes };
+        })()`);
+        return { open, tooBig, stopped };
       },
       { timeoutMs: 40000 },
     );
-    assert.deepEqual(result.echoes, ["from chromium", [5, 6, 7]]);
-    assert.ok(result.readings >= 1);
-    assert.equal(result.echoState, "open");
-    assert.equal(result.telemetryState, "open");
+    assert.deepEqual(result.open.echoes, ["line 0", [5, 6, 7]]);
+    assert.ok(result.open.readings >= 1);
+    assert.equal(result.open.echoState, "open");
+    assert.equal(result.open.telemetryState, "open");
+    assert.equal(result.open.maxPayload, 1000);
+    assert.equal(result.open.sendEnabled, true);
+    assert.equal(result.open.logFollows, true, "the log is scrolled to its newest line");
+    assert.equal(result.tooBig.note, "Closed with 1009: the message was over the device's limit of 1,000 bytes.");
+    assert.equal(result.tooBig.sendEnabled, false);
+    assert.match(result.tooBig.state, /^closed, reconnecting in \d+ s$/);
+    assert.equal(result.stopped.stale, true);
+    assert.match(result.stopped.staleText, /^stale: last reading \d+ s ago$/);
+    assert.match(result.stopped.telemetryState, /^closed, reconnecting in \d+ s$/);
+    assert.ok(result.stopped.closes.includes("/telemetry 1001: the device is going away (restarting or stopping) (\u201cserver closing\u201d)"), result.stopped.closes.join("; "));
   });
 });
