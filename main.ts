@@ -19,7 +19,8 @@
 import Timer from "timer";
 import manifestConfig from "mc/config";
 import { defaultLimits } from "./modules/websocket/core/limits";
-import { Server, type ServerConnection } from "./modules/websocket/server/server";
+import { CloseCode } from "./modules/websocket/core/close-code";
+import { ReadyState, Server, type ServerConnection } from "./modules/websocket/server/server";
 import { HttpListener } from "./modules/websocket/server/http-listener";
 import { demoPage } from "./app/demo-page";
 import { echoMessages } from "./app/demo-echo";
@@ -99,7 +100,11 @@ if (port === 0) {
 }
 echo.on("error", (error: unknown) => log(`echo: ${error instanceof Error ? error.message : String(error)}`));
 const telemetry = new Server({ ...common, port, path: "/telemetry", backlog: telemetryBacklog });
-telemetry.on("connection", (conn: ServerConnection) => conn.on("error", () => {}));
+telemetry.on("connection", (conn: ServerConnection) => conn.on("error", ignoreError));
+
+function ignoreError(): void {
+  // A telemetry client's close event says how it ended; there is nothing to answer.
+}
 const http = HttpListener.acquire(port);
 http.addPage("/", (_head, path) =>
   path === "/" || path === "/index.html" ? { body: demoPage(maxPayload), headers: [["Content-Type", "text/html; charset=utf-8"], ["Cache-Control", "no-store"]] } : undefined,
@@ -115,10 +120,13 @@ const ticker = Timer.repeat(() => {
     uptime,
   });
   for (const conn of telemetry.clients) {
+    // A client still holding the last reading in its queue gets the next one instead: a reading is superseded, not queued up.
+    if (conn.readyState !== ReadyState.OPEN || conn.bufferedAmount > 0) continue;
     try {
       conn.send(reading);
-    } catch {
-      // closing or congested: skip this reading
+    } catch (error) {
+      log(`telemetry refused (${error instanceof Error ? error.message : String(error)}): closing with 1013`);
+      conn.close(CloseCode.TryAgainLater, "send queue full");
     }
   }
 }, 1000);
