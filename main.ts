@@ -88,9 +88,11 @@ if (port === 0) {
   // The listener could not bind: report it and stop.
   const where = `${urlHost(config.host)}:${config.port}`;
   const text =
-    config.port === 0
-      ? `cannot listen on ${urlHost(config.host)}: the address is not on this host; choose another with --host ADDRESS`
-      : `cannot listen on ${where}: the port is in use (or the address is not on this host); choose another port with --port N or PORT=N (0 picks a free one)`;
+    host.process === undefined
+      ? `cannot listen on port ${config.port}`
+      : config.port === 0
+        ? `cannot listen on ${urlHost(config.host)}: the address is not on this host; choose another with --host ADDRESS`
+        : `cannot listen on ${where}: the port is in use (or the address is not on this host); choose another port with --port N or PORT=N (0 picks a free one)`;
   if (host.process !== undefined) {
     host.process.stderr.write(`error: ${text}\n`);
     host.process.exit(1);
@@ -105,6 +107,7 @@ telemetry.on("connection", (conn: ServerConnection) => conn.on("error", ignoreEr
 function ignoreError(): void {
   // A telemetry client's close event says how it ended; there is nothing to answer.
 }
+
 const http = HttpListener.acquire(port);
 http.addPage("/", (_head, path) =>
   path === "/" || path === "/index.html" ? { body: demoPage(maxPayload), headers: [["Content-Type", "text/html; charset=utf-8"], ["Cache-Control", "no-store"]] } : undefined,
