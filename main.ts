@@ -5,37 +5,41 @@
  * - `/echo` echoes every message back unchanged (text as text, binary as binary).
  * - `/telemetry` pushes a simulated sensor reading (JSON) every second to every client (one Timer).
  *
- * On Node (`npm start`) it reads `--host`, `--port` (0 for an ephemeral port),
- * env `PORT`, `--max-payload BYTES`, `--ping-interval SECONDS`,
- * `--ping-timeout SECONDS`; it prints `listening on http://HOST:PORT` once
+ * On Node (`npm start`) it reads its command line (`--help`; see
+ * app/demo-args.ts): it binds 127.0.0.1 unless `--host` says otherwise,
+ * prints a banner whose first line is `listening on http://HOST:PORT` once
  * ready, and on SIGINT/SIGTERM closes every connection with 1001 and exits 0.
+ * A bad argument prints one line and exits 2; a port it cannot bind, 1.
  *
  * On the device the settings come from `config.websocket` of manifest.json
  * (`port`, `connections` for all endpoints together, `maxPayload`,
- * `pingInterval`, `pingTimeout`); on Node that config is empty.
+ * `pingInterval`, `pingTimeout`); on Node that config is empty. The device
+ * binds every interface.
  */
 import Timer from "timer";
 import manifestConfig from "mc/config";
-import { Server, type ServerConnection } from "./modules/websocket/server/server";
+import { defaultLimits } from "./modules/websocket/core/limits";
+import { CloseCode } from "./modules/websocket/core/close-code";
+import { ReadyState, Server, type ServerConnection } from "./modules/websocket/server/server";
 import { HttpListener } from "./modules/websocket/server/http-listener";
-import { DEMO_PAGE } from "./modules/websocket/server/demo-page";
-import { echoMessages } from "./modules/websocket/server/demo-echo";
+import { demoPage } from "./app/demo-page";
+import { echoMessages } from "./app/demo-echo";
+import { parseDemoArguments, urlHost, type DemoSettings } from "./app/demo-args";
 
 interface NodeLike {
   argv: string[];
   env: Record<string, string | undefined>;
   on(signal: string, listener: () => void): void;
-  exit(code: number): void;
+  exit(code: number): never;
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
 }
-interface Console {
-  log(...args: unknown[]): void;
-}
-const host = globalThis as { process?: NodeLike; console?: Console; trace?: (text: string) => void };
+const host = globalThis as { process?: NodeLike; trace?: (text: string) => void };
 
-/** The settings, from the command line on Node, defaults on the device. */
-function settings(): { host: string; port: number; maxPayload: number | undefined; pingInterval: number; pingTimeout: number; connections: number | undefined } {
+/** The settings: the manifest's on the device, then the command line on Node (which may print and exit). */
+function settings(): DemoSettings {
   const device = manifestConfig.websocket ?? {};
-  const result = {
+  const defaults: DemoSettings = {
     host: "127.0.0.1",
     port: device.port ?? 8080,
     maxPayload: device.maxPayload,
@@ -44,38 +48,32 @@ function settings(): { host: string; port: number; maxPayload: number | undefine
     connections: device.connections,
   };
   const proc = host.process;
-  if (proc === undefined) return result;
-  if (proc.env.PORT !== undefined && proc.env.PORT !== "") result.port = Number(proc.env.PORT);
-  const args = proc.argv.slice(2);
-  for (let i = 0; i < args.length; i++) {
-    const value = args[i + 1];
-    const number = Number(value);
-    switch (args[i]) {
-      case "--host": result.host = String(value); i++; break;
-      case "--port": result.port = number; i++; break;
-      case "--max-payload": result.maxPayload = number; i++; break;
-      case "--ping-interval": result.pingInterval = number; i++; break;
-      case "--ping-timeout": result.pingTimeout = number; i++; break;
-      default: throw new Error(`unknown argument ${args[i]}`);
-    }
+  if (proc === undefined) return defaults;
+  const command = parseDemoArguments(proc.argv.slice(2), proc.env.PORT, defaults);
+  if ("run" in command) return command.run;
+  if ("help" in command) {
+    proc.stdout.write(command.help + "\n");
+    return proc.exit(0);
   }
-  if (!Number.isInteger(result.port) || result.port < 0 || result.port > 65535) throw new Error(`invalid port ${result.port}`);
-  return result;
+  proc.stderr.write(`error: ${command.error}\n`);
+  return proc.exit(2);
 }
 
 function log(text: string): void {
-  if (host.console !== undefined) host.console.log(text);
+  if (host.process !== undefined) host.process.stdout.write(text + "\n");
   else host.trace?.(text + "\n");
 }
 
 const config = settings();
 const common = {
   port: config.port,
-  host: config.host,
+  // The device binds every interface; on Node the listener binds this address.
+  host: host.process === undefined ? undefined : config.host,
   maxPayload: config.maxPayload,
   pingInterval: config.pingInterval,
   pingTimeout: config.pingTimeout,
 };
+const maxPayload = config.maxPayload ?? defaultLimits.maxMessageSize;
 
 // `connections` is for both endpoints together: /telemetry gets a third of it.
 const telemetryBacklog = config.connections === undefined ? undefined : Math.max(1, Math.floor(config.connections / 3));
@@ -83,24 +81,36 @@ const echoBacklog = config.connections === undefined ? undefined : Math.max(1, c
 
 const echo = new Server({ ...common, path: "/echo", backlog: echoBacklog });
 echo.on("connection", echoMessages);
-echo.on("error", (error: unknown) => {
-  log(`cannot listen: ${error instanceof Error ? error.message : String(error)}`);
-  host.process?.exit(1);
-});
 
 // The other endpoints share the echo server's port (port 0: the one it got).
 const port = echo.port;
 if (port === 0) {
-  // Binding failed (port in use): report it and stop.
-  log(`cannot listen on port ${config.port}`);
-  host.process?.exit(1);
-  throw new Error(`cannot listen on port ${config.port}`);
+  // The listener could not bind: report it and stop.
+  const where = `${urlHost(config.host)}:${config.port}`;
+  const text =
+    host.process === undefined
+      ? `cannot listen on port ${config.port}`
+      : config.port === 0
+        ? `cannot listen on ${urlHost(config.host)}: the address is not on this host; choose another with --host ADDRESS`
+        : `cannot listen on ${where}: the port is in use (or the address is not on this host); choose another port with --port N or PORT=N (0 picks a free one)`;
+  if (host.process !== undefined) {
+    host.process.stderr.write(`error: ${text}\n`);
+    host.process.exit(1);
+  }
+  host.trace?.(text + "\n");
+  throw new Error(text);
 }
+echo.on("error", (error: unknown) => log(`echo: ${error instanceof Error ? error.message : String(error)}`));
 const telemetry = new Server({ ...common, port, path: "/telemetry", backlog: telemetryBacklog });
-telemetry.on("connection", (conn: ServerConnection) => conn.on("error", () => {}));
+telemetry.on("connection", (conn: ServerConnection) => conn.on("error", ignoreError));
+
+function ignoreError(): void {
+  // A telemetry client's close event says how it ended; there is nothing to answer.
+}
+
 const http = HttpListener.acquire(port);
 http.addPage("/", (_head, path) =>
-  path === "/" || path === "/index.html" ? { body: DEMO_PAGE, headers: [["Content-Type", "text/html; charset=utf-8"]] } : undefined,
+  path === "/" || path === "/index.html" ? { body: demoPage(maxPayload), headers: [["Content-Type", "text/html; charset=utf-8"], ["Cache-Control", "no-store"]] } : undefined,
 );
 
 const started = Date.now();
@@ -113,15 +123,34 @@ const ticker = Timer.repeat(() => {
     uptime,
   });
   for (const conn of telemetry.clients) {
+    // A client still holding the last reading in its queue gets the next one instead: a reading is superseded, not queued up.
+    if (conn.readyState !== ReadyState.OPEN || conn.bufferedAmount > 0) continue;
     try {
       conn.send(reading);
-    } catch {
-      // closing or congested: skip this reading
+    } catch (error) {
+      log(`telemetry refused (${error instanceof Error ? error.message : String(error)}): closing with 1013`);
+      conn.close(CloseCode.TryAgainLater, "send queue full");
     }
   }
 }, 1000);
 
-echo.once("listening", () => log(`listening on http://${config.host}:${port}`));
+echo.once("listening", () => log(banner()));
+
+/** What is served and how to try it. Wildcard addresses are tried on loopback. */
+function banner(): string {
+  if (host.process === undefined) return `listening on port ${port} (every interface): page /, WebSocket /echo and /telemetry`;
+  const bound = urlHost(config.host);
+  const local = config.host === "0.0.0.0" ? "127.0.0.1" : config.host === "::" ? "[::1]" : bound;
+  const every = local === bound ? "" : " (every interface)";
+  return [
+    `listening on http://${bound}:${port}${every}`,
+    `  page        http://${local}:${port}/  (open it in a browser)`,
+    `  /echo       ws://${local}:${port}/echo  (echoes each message, up to ${maxPayload} bytes)`,
+    `  /telemetry  ws://${local}:${port}/telemetry  (a JSON reading every second)`,
+    `try it:  npx wsc ws://${local}:${port}/echo   (in this repository: npm run --silent wsc -- ws://${local}:${port}/echo)`,
+    `Ctrl-C stops the server.`,
+  ].join("\n");
+}
 
 function shutdown(): void {
   Timer.clear(ticker);

@@ -10,7 +10,7 @@
 import { createInterface } from "node:readline";
 import { Server } from "../../modules/websocket/server/server";
 import { sharedScheduler } from "../../modules/websocket/transport/platform";
-import { echoMessages } from "../../modules/websocket/server/demo-echo";
+import { echoMessages } from "../../app/demo-echo";
 
 const gc = (globalThis as { gc?: () => void }).gc;
 

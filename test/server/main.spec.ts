@@ -1,7 +1,20 @@
 /** The demo app launched as `npm start` launches it; its page in headless Chromium. */
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { connect } from "node:net";
 import { runWsClient, binary, bytesOf, text, withChromium } from "../peers/index";
+
+const MAIN = ["--import", "./build/hosts/node/register.js", "build/main.js"];
+
+/** Whether a TCP connection to `host`:`port` is accepted (bounded by the kernel's own answer on loopback). */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => (socket.destroy(), resolve(false)), 5000);
+    socket.once("connect", () => (clearTimeout(timer), socket.destroy(), resolve(true)));
+    socket.once("error", () => (clearTimeout(timer), resolve(false)));
+  });
+}
 
 interface App {
   child: ChildProcess;
@@ -9,8 +22,8 @@ interface App {
   output: () => string;
 }
 
-function launch(args: string[]): Promise<App> {
-  const child = spawn(process.execPath, ["--import", "./build/hosts/node/register.js", "build/main.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+function launch(args: string[], address = "127\\.0\\.0\\.1"): Promise<App> {
+  const child = spawn(process.execPath, [...MAIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -20,7 +33,7 @@ function launch(args: string[]): Promise<App> {
       reject(new Error(`no listening line: ${out}`));
     }, 10000);
     child.stdout!.on("data", () => {
-      const match = /^listening on http:\/\/127\.0\.0\.1:(\d+)$/m.exec(out);
+      const match = new RegExp(`^listening on http://${address}:(\\d+)$`, "m").exec(out);
       if (match !== null) {
         clearTimeout(timer);
         resolve({ child, port: Number(match[1]), output: () => out });
@@ -96,43 +109,130 @@ describe("server: demo app (main.ts)", function () {
     assert.equal(await exited(child), 0);
   });
 
-  it("a port in use: prints why and exits 1", async () => {
+  it("a port in use: one line that says how to choose another, exit 1", async () => {
     const net = await import("node:net");
     const blocker = net.createServer();
-    await new Promise<void>((r) => blocker.listen(0, r));
+    await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
     const port = (blocker.address() as { port: number }).port;
-    const child = spawn(process.execPath, ["--import", "./build/hosts/node/register.js", "build/main.js", "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
+    const child = spawn(process.execPath, [...MAIN, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    let err = "";
+    child.stderr.on("data", (d) => (err += d));
     try {
       assert.equal(await exited(child), 1);
-      assert.match(out, /cannot listen on port \d+/);
+      assert.equal(err, `error: cannot listen on 127.0.0.1:${port}: the port is in use (or the address is not on this host); choose another port with --port N or PORT=N (0 picks a free one)\n`);
     } finally {
       blocker.close();
     }
   });
 
-  it("headless Chromium: the page talks to /echo and /telemetry", async () => {
-    app = await launch(["--port", "0"]);
+  it("--help: the usage on stdout, exit 0", () => {
+    const run = spawnSync(process.execPath, [...MAIN, "--help"], { encoding: "utf8", timeout: 10_000 });
+    assert.equal(run.status, 0);
+    assert.equal(run.stderr, "");
+    assert.match(run.stdout, /^usage: npm start -- \[options\]/);
+    for (const option of ["--host", "--port", "--max-payload", "--ping-interval", "--ping-timeout", "PORT"]) assert.ok(run.stdout.includes(option), option);
+  });
+
+  it("a bad argument: one line on stderr naming it, no stack trace, exit 2 (each check: demo-args.spec.ts)", () => {
+    const cases: Array<[string[], NodeJS.ProcessEnv, RegExp]> = [
+      [["--port", "abc"], {}, /^error: --port needs an integer 0–65535, got "abc"$/],
+      [["--bogus"], {}, /^error: unknown option --bogus \(see --help\)$/],
+      [["--ping-interval", "-5"], {}, /^error: --ping-interval needs a number of seconds ≥ 0, got "-5"$/],
+      [["--host", "999.1.1.1"], {}, /^error: --host needs an IP address such as 127\.0\.0\.1, ::1 or 0\.0\.0\.0, got "999\.1\.1\.1"$/],
+      [[], { PORT: "eighty" }, /^error: PORT needs an integer 0–65535, got "eighty"$/],
+    ];
+    for (const [args, env, expected] of cases) {
+      const run = spawnSync(process.execPath, [...MAIN, ...args], { encoding: "utf8", timeout: 10_000, env: { ...process.env, ...env } });
+      assert.equal(run.status, 2, `${args.join(" ")}: ${run.stderr}`);
+      assert.equal(run.stdout, "");
+      assert.equal(run.stderr.split("\n").length, 2, `one line: ${run.stderr}`);
+      assert.match(run.stderr.trimEnd(), expected);
+    }
+  });
+
+  it("the banner lists the page, /echo and /telemetry and how to try them; it binds loopback only by default", async () => {
+    app = await launch(["--port", "0", "--max-payload", "5000"]);
+    const port = app.port;
+    await new Promise((r) => setTimeout(r, 100)); // the banner is one write; let it all arrive
+    const banner = app.output();
+    assert.match(banner, new RegExp(`^  page +http://127\\.0\\.0\\.1:${port}/ `, "m"));
+    assert.match(banner, new RegExp(`^  /echo +ws://127\\.0\\.0\\.1:${port}/echo .*5000 bytes`, "m"));
+    assert.match(banner, new RegExp(`^  /telemetry +ws://127\\.0\\.0\\.1:${port}/telemetry `, "m"));
+    assert.match(banner, new RegExp(`^try it: +npx wsc ws://127\\.0\\.0\\.1:${port}/echo`, "m"));
+    assert.equal(await accepts("127.0.0.1", port), true);
+    assert.equal(await accepts("127.0.0.2", port), false, "bound to 127.0.0.1 only, so not reachable on 127.0.0.2");
+    assert.equal(await accepts("::1", port), false, "bound to 127.0.0.1 only, so not reachable on ::1");
+  });
+
+  it("--host ::1: binds that address, brackets it in URLs, and echoes there", async () => {
+    app = await launch(["--port", "0", "--host", "::1"], "\\[::1\\]");
+    const port = app.port;
+    assert.equal(await accepts("::1", port), true);
+    assert.equal(await accepts("127.0.0.1", port), false);
+    const echo = await runWsClient(`ws://[::1]:${port}/echo`, [text("over IPv6")]);
+    assert.deepEqual(echo.replies, [text("over IPv6")]);
+  });
+
+  it("an echo larger than the send queue closes with 1009 and a reason, and is logged (not dropped in silence)", async () => {
+    app = await launch(["--port", "0", "--max-payload", "300000"]);
+    const result = await runWsClient(`ws://127.0.0.1:${app.port}/echo`, [binary(new Uint8Array(270000))], { close: "wait" });
+    assert.deepEqual(result.replies, []);
+    assert.equal(result.closeCode, 1009);
+    assert.equal(result.closeReason, "echo larger than the send queue");
+    assert.match(app.output(), /^echo refused \(.*\): closing with 1009$/m);
+  });
+
+  it("headless Chromium: the page talks to /echo and /telemetry, explains a 1009 with the limit, marks stale readings and shows reconnecting", async () => {
+    app = await launch(["--port", "0", "--max-payload", "1000"]);
     const url = `http://127.0.0.1:${app.port}/`;
+    const running = app;
     const result = await withChromium(
       async (page) => {
         await page.goto(url);
-        return page.evaluate<{ echoes: unknown[]; readings: number; echoState: string; telemetryState: string }>(`(async () => {
+        const open = await page.evaluate<{ echoes: unknown[]; readings: number; echoState: string; telemetryState: string; maxPayload: number; sendEnabled: boolean; logFollows: boolean }>(`(async () => {
           const d = window.dashboard;
           const until = async (f) => { for (let i = 0; i < 100 && !f(); i++) await new Promise(r => setTimeout(r, 50)); };
           await until(() => d.echoState === "open");
-          d["/echo"].send("from chromium");
+          for (let i = 0; i < 30; i++) d["/echo"].send("line " + i);
           d["/echo"].send(new Uint8Array([5, 6, 7]));
-          await until(() => d.echoes.length >= 2 && d.readings.length >= 1);
-          return { echoes: d.echoes.map(e => typeof e === "string" ? e : Array.from(new Uint8Array(e))), readings: d.readings.length, echoState: d.echoState, telemetryState: d.telemetryState };
+          await until(() => d.echoes.length >= 31 && d.readings.length >= 1);
+          const log = document.getElementById("log");
+          return { echoes: [d.echoes[0], Array.from(new Uint8Array(d.echoes[30]))], readings: d.readings.length, echoState: d.echoState, telemetryState: d.telemetryState,
+            maxPayload: d.maxPayload, sendEnabled: !document.getElementById("echo-send").disabled,
+            logFollows: log.scrollHeight > log.clientHeight && log.scrollTop + log.clientHeight >= log.scrollHeight - 2 };
         })()`);
+        const tooBig = await page.evaluate<{ note: string; sendEnabled: boolean; state: string }>(`(async () => {
+          const d = window.dashboard;
+          document.getElementById("echo-input").value = "x".repeat(1001);
+          document.getElementById("echo-send").click();
+          const until = async (f) => { for (let i = 0; i < 100 && !f(); i++) await new Promise(r => setTimeout(r, 20)); };
+          await until(() => d.echoState !== "open");
+          return { note: document.getElementById("echo-note").textContent, sendEnabled: !document.getElementById("echo-send").disabled, state: d.echoState };
+        })()`);
+        running.child.kill("SIGTERM");
+        const stopped = await page.evaluate<{ stale: boolean; staleText: string; telemetryState: string; closes: string[] }>(`(async () => {
+          const d = window.dashboard;
+          const until = async (f) => { for (let i = 0; i < 200 && !f(); i++) await new Promise(r => setTimeout(r, 50)); };
+          await until(() => d.stale === true && d.telemetryState.startsWith("closed, reconnecting"));
+          return { stale: d.stale, staleText: document.getElementById("stale").textContent, telemetryState: d.telemetryState, closes: d.closes };
+        })()`);
+        return { open, tooBig, stopped };
       },
       { timeoutMs: 40000 },
     );
-    assert.deepEqual(result.echoes, ["from chromium", [5, 6, 7]]);
-    assert.ok(result.readings >= 1);
-    assert.equal(result.echoState, "open");
-    assert.equal(result.telemetryState, "open");
+    assert.deepEqual(result.open.echoes, ["line 0", [5, 6, 7]]);
+    assert.ok(result.open.readings >= 1);
+    assert.equal(result.open.echoState, "open");
+    assert.equal(result.open.telemetryState, "open");
+    assert.equal(result.open.maxPayload, 1000);
+    assert.equal(result.open.sendEnabled, true);
+    assert.equal(result.open.logFollows, true, "the log is scrolled to its newest line");
+    assert.equal(result.tooBig.note, "Closed with 1009: the message was over the device's limit of 1,000 bytes.");
+    assert.equal(result.tooBig.sendEnabled, false);
+    assert.match(result.tooBig.state, /^closed, reconnecting in \d+ s$/);
+    assert.equal(result.stopped.stale, true);
+    assert.match(result.stopped.staleText, /^stale: last reading \d+ s ago$/);
+    assert.match(result.stopped.telemetryState, /^closed, reconnecting in \d+ s$/);
+    assert.ok(result.stopped.closes.includes("/telemetry 1001: the device is going away (restarting or stopping) (\u201cserver closing\u201d)"), result.stopped.closes.join("; "));
   });
 });

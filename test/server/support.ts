@@ -6,7 +6,7 @@
 import net from "node:net";
 import { createHash, randomBytes } from "node:crypto";
 import { Server, type ServerOptions } from "../../modules/websocket/server/server";
-import { echoMessages } from "../../modules/websocket/server/demo-echo";
+import { echoMessages } from "../../app/demo-echo";
 
 /** Starts a ws-style server on an ephemeral port and waits for `listening`. */
 export async function startServer(options: ServerOptions = {}): Promise<Server> {

@@ -3,7 +3,7 @@
  * SDK implements it on ESP32 (modules/io/socket/lwip/listener.js + tcp.c).
  * The host simulator (hosts/node/io/socket/listener.ts) follows the same rules.
  *
- * - Binds all interfaces (ESP32 ignores `address`; so does the simulator).
+ * - Binds all interfaces (ESP32 ignores `address`; the simulator binds it).
  * - `onReadable(count)`, delivered later from the event loop with
  *   `this` = the listener: `count` = connections waiting to be read.
  * - `read()` returns the next connection as a connected `TCP` with no
@@ -21,7 +21,7 @@ declare module "embedded:io/socket/listener" {
   export interface Options {
     /** 0–65535, default 0 (ephemeral). RangeError("invalid port") if out of range. */
     port?: number;
-    /** Ignored on ESP32 (all interfaces); ignored by the simulator as well. */
+    /** An IP literal: ignored on ESP32 (all interfaces); bound by the simulator. */
     address?: string;
     /** Connections are waiting: `requests` = how many. */
     onReadable?: ((this: Listener, requests: number) => void) | null;

@@ -69,6 +69,8 @@ export interface HttpListenerOptions {
   handshakeTimeout?: number;
   /** Connections in their opening handshake at once; past it a new socket gets 503 (default {@link DEFAULT_MAX_HANDSHAKES}). */
   maxHandshakes?: number;
+  /** IP literal to bind; all interfaces when absent. The ESP32 build binds all interfaces whatever it is. */
+  address?: string;
 }
 
 /** Sockets in their opening handshake at once, by default: a slow or silent client cannot take every lwIP socket. */
@@ -119,7 +121,7 @@ export class HttpListener {
   private constructor(port: number, options: HttpListenerOptions) {
     this.#options = options;
     this.#limits = resolveLimits(options.limits);
-    this.#listener = new Listener({ port, onReadable: (count) => this.#onReadable(count) });
+    this.#listener = new Listener({ port, address: options.address, onReadable: (count) => this.#onReadable(count) });
   }
 
   /** The bound port. */

@@ -37,7 +37,7 @@ export const DEFAULT_BACKLOG = 6;
 export interface ServerOptions {
   /** Port to bind to; 0 for an ephemeral one (see {@link Server.port}). Default 80. */
   port?: number;
-  /** Interface to bind to. Informational: the device (and the simulator) bind all interfaces. */
+  /** IP literal of the interface to bind (all when absent). Bound by the simulator; the ESP32 build binds all interfaces. */
   host?: string;
   /** Alias of `host`. */
   address?: string;
@@ -221,6 +221,7 @@ export class Server extends Emitter implements Endpoint {
       this.#http = HttpListener.acquire(options.port ?? 80, {
         handshakeTimeout: options.handshakeTimeout ?? 5000,
         limits: this.#limits,
+        address: options.host ?? options.address,
       });
       this.#http.addEndpoint(this);
       Timer.set(() => {

@@ -16,6 +16,34 @@ export interface ListenerOptions extends ChannelOptions {
   onReadable?: ((this: Listener, requests: number) => void) | null;
 }
 
+interface RawTcpHandle {
+  bind(address: string, port: number): number;
+  bind6(address: string, port: number, flags: number): number;
+  close(): void;
+}
+interface TcpWrap {
+  TCP: new (type: number) => RawTcpHandle;
+  constants: { SERVER: number };
+}
+
+/**
+ * Binds `server` to `address`:`port` at once. Node's `listen({host})` binds
+ * only after a (deferred) lookup, even of an IP literal, where the device
+ * binds in the constructor and the library reads `port` right after it; so
+ * the bind is done here on Node's own TCP handle, which `listen` then adopts.
+ * Leaves the server unbound (address() null) when the bind fails.
+ */
+function listenOn(server: net.Server, address: string, port: number): void {
+  const { TCP: Handle, constants } = (process as unknown as { binding(name: string): TcpWrap }).binding("tcp_wrap");
+  const handle = new Handle(constants.SERVER);
+  const status = net.isIPv6(address) ? handle.bind6(address, port, 0) : handle.bind(address, port);
+  if (status !== 0) {
+    handle.close();
+    return;
+  }
+  server.listen(handle);
+}
+
 /** ECMA-419 TCP listener (ESP32 lwIP semantics). */
 export default class Listener {
   #server: net.Server | undefined;
@@ -26,8 +54,12 @@ export default class Listener {
   declare target?: unknown;
 
   /**
-   * Binds to all interfaces, as the device does (`address` is ignored there
-   * and here). Throws Error("socket bind") if the port is in use.
+   * Binds `address` (an IP literal) when given, all interfaces otherwise.
+   * The ESP32 build ignores `address` and always binds all interfaces; the
+   * simulator honours it so that a Node app can stay on loopback. Throws
+   * Error("invalid address") for anything but an IP literal, and
+   * Error("socket bind") if the address cannot be bound (port in use,
+   * address not on this host), synchronously as the device does.
    */
   constructor(options: ListenerOptions) {
     const o = Object(options) as ListenerOptions;
@@ -36,9 +68,12 @@ export default class Listener {
     if ("format" in o && o.format && o.format !== "socket/tcp") throw new RangeError("unimplemented");
     this.#socketOptions = { sendBufferSize: o.sendBufferSize, receiveWindow: o.receiveWindow };
 
+    const address = "address" in o && o.address !== undefined ? String(o.address) : undefined;
+    if (address !== undefined && net.isIP(address) === 0) throw new Error("invalid address");
     const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
     server.on("error", () => {}); // bind errors are reported synchronously below
-    server.listen({ port });
+    if (address === undefined) server.listen({ port });
+    else listenOn(server, address, port);
     if (server.address() === null) {
       server.close();
       throw new Error("socket bind");
