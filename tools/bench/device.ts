@@ -18,77 +18,17 @@
  * = snapshot bytes − slots × 32 (strings, ArrayBuffer data, tables; their
  * sizes hardly depend on the word size). Figures only; no assertion.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { projectRoot } from "../../test/xs/run-on-xs";
 import type { BenchContext, Section } from "./section";
+import { delta, runHeapDriver, SLOT_BYTES_ESP32, SLOT_BYTES_XSNAP, stepOf, type Delta, type Step } from "./xs-heap";
 import { formatTable } from "./table";
 
 /** Must match xs-device-entry.ts. */
 const IDLE_CONNECTIONS = 64;
-const SLOT_BYTES_XSNAP = 32;
-const SLOT_BYTES_ESP32 = 16;
-
-interface Step {
-  name: string;
-  value: unknown;
-  heapSlots: number;
-  snapshotBytes: number;
-}
-
-interface HeapReport {
-  ok: boolean;
-  error?: string;
-  slotBytes: number;
-  steps: Step[];
-}
-
-/** Live memory between two steps. */
-interface Delta {
-  slots: number;
-  snapshotBytes: number;
-  chunkBytes: number;
-  esp32Bytes: number;
-}
-
-function delta(from: Step, to: Step, per = 1): Delta {
-  const slots = (to.heapSlots - from.heapSlots) / per;
-  const snapshotBytes = (to.snapshotBytes - from.snapshotBytes) / per;
-  const chunkBytes = snapshotBytes - slots * SLOT_BYTES_XSNAP;
-  return { slots, snapshotBytes, chunkBytes, esp32Bytes: slots * SLOT_BYTES_ESP32 + chunkBytes };
-}
-
-async function runHeapDriver(): Promise<HeapReport> {
-  const scratch = await mkdtemp(join(tmpdir(), "xs-heap-"));
-  const out = join(scratch, "report.json");
-  try {
-    const driver = join(projectRoot, "tools", "bench", "xs-heap-driver.mjs");
-    const entry = join(projectRoot, "tools", "bench", "xs-device-entry.ts");
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [driver, entry, "--out", out], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-      child.once("error", reject);
-      child.once("close", (exit) => {
-        clearTimeout(timer);
-        resolve({ code: exit, stderr: text });
-      });
-    });
-    if (code !== 0) throw new Error(`xs-heap-driver exited with ${code}: ${stderr}`);
-    const report = JSON.parse(await readFile(out, "utf8")) as HeapReport;
-    if (!report.ok) throw new Error(`xs-heap-driver failed: ${report.error}`);
-    return report;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
 
 /** SDK specifiers: provided by the firmware, not part of the library's size. */
 const EXTERNAL = ["embedded:*", "timer", "rng", "crypt", "logical", "text/decoder", "text/encoder", "mc/config"];
@@ -139,12 +79,8 @@ const section: Section = {
   title: "memory and size on XS: heap per idle connection, a 64 KiB message in flight, minified library size",
   async run(context: BenchContext) {
     const { print } = context;
-    const heap = await runHeapDriver();
-    const at = (name: string): Step => {
-      const step = heap.steps.find((s) => s.name === name);
-      if (step === undefined) throw new Error(`no step ${name}`);
-      return step;
-    };
+    const heap = await runHeapDriver("xs-device-entry.ts");
+    const at = (name: string): Step => stepOf(heap, name);
     print(`heap: XS (xsnap, 64-bit: ${SLOT_BYTES_XSNAP}-byte slots); live after gc(); "ESP32 est." = slots × ${SLOT_BYTES_ESP32} + chunk bytes`);
     print(`per connection: the delta over ${IDLE_CONNECTIONS} connections, divided; the socket itself (native) not included`);
     const perConnection: Array<[string, Delta]> = [
