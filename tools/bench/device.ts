@@ -9,6 +9,12 @@
  *   and delivered, and a 32 KiB text message, with the typed-array bytes the
  *   library allocated on the way (to show it makes no copy of a message
  *   beyond the one the application receives). Nothing after close remains.
+ * - Heap of a whole server connection as the device sees it
+ *   (`xs-server-entry.ts`): our ws-style `Server`, built through its public
+ *   API over stand-in ECMA-419 listener/TCP sockets (xs-standins/), with
+ *   {@link WHOLE_CONNECTIONS} connections open after the opening handshake,
+ *   idle and after one echo, then closed; the stand-in socket objects' own
+ *   share is measured alone and shown apart.
  * - Size: esbuild-minified ES module bundles of the library: core; core +
  *   client (`modules/websocket/client/channel.ts`, when it exists); core +
  *   server; core + client + server; the device glue. SDK modules are external.
@@ -29,6 +35,8 @@ import { formatTable } from "./table";
 
 /** Must match xs-device-entry.ts. */
 const IDLE_CONNECTIONS = 64;
+/** Open connections of the whole-connection figures (per connection = delta / this). */
+const WHOLE_CONNECTIONS = 32;
 
 /** SDK specifiers: provided by the firmware, not part of the library's size. */
 const EXTERNAL = ["embedded:*", "timer", "rng", "crypt", "logical", "text/decoder", "text/encoder", "mc/config"];
@@ -76,7 +84,7 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
 const int = (value: number): string => Math.round(value).toLocaleString("en-US");
 
 const section: Section = {
-  title: "memory and size on XS: heap per idle connection, a 64 KiB message in flight, minified library size",
+  title: "memory and size on XS: heap per idle connection (core, driver, whole Server connection), a 64 KiB message in flight, minified library size",
   async run(context: BenchContext) {
     const { print } = context;
     const heap = await runHeapDriver("xs-device-entry.ts");
@@ -97,6 +105,30 @@ const section: Section = {
       print(line);
     const leftAfterClose = delta(at("baseline"), at("close-all-clients"));
     print(`after closing them all: ${int(leftAfterClose.slots)} slots, ${int(leftAfterClose.snapshotBytes)} bytes above the baseline (bench bookkeeping and interned keys included)`);
+    print();
+
+    const whole = await runHeapDriver("xs-server-entry.ts", { mode: "heap", connections: WHOLE_CONNECTIONS });
+    const w = (name: string): Step => stepOf(whole, name);
+    const standIns = delta(w("baseline"), w("sockets-only"), WHOLE_CONNECTIONS);
+    const minus = (d: Delta, e: Delta): Delta => ({ slots: d.slots - e.slots, snapshotBytes: d.snapshotBytes - e.snapshotBytes, chunkBytes: d.chunkBytes - e.chunkBytes, esp32Bytes: d.esp32Bytes - e.esp32Bytes });
+    const wholeIdle = delta(w("sockets-released"), w("server-idle"), WHOLE_CONNECTIONS);
+    const wholeEcho = delta(w("sockets-released"), w("server-after-echo"), WHOLE_CONNECTIONS);
+    const wholeRows: Array<[string, Delta]> = [
+      ["Server connection, idle (open, after the handshake)", wholeIdle],
+      ["Server connection, after one 13-byte text echo", wholeEcho],
+      ["  of which stand-in socket objects (pipe + TCP)", standIns],
+      ["Server connection less stand-ins, idle", minus(wholeIdle, standIns)],
+      ["Server connection less stand-ins, after one echo", minus(wholeEcho, standIns)],
+    ];
+    print(`whole server connection as the device sees it: our Server (public API) on stand-in embedded:io/socket/listener + tcp, ${WHOLE_CONNECTIONS} connections to /echo, an echo app (one message listener per connection)`);
+    for (const line of formatTable(
+      [{ header: "per open connection" }, { header: "slots", right: true }, { header: "chunk B", right: true }, { header: "xsnap B", right: true }, { header: "ESP32 est.", right: true }],
+      wholeRows.map(([name, d]) => [name, int(d.slots), int(d.chunkBytes), int(d.snapshotBytes), kib(d.esp32Bytes)]),
+    ))
+      print(line);
+    const wholeLeft = delta(w("baseline"), w("server-closed"));
+    print(`after the close handshake on all ${WHOLE_CONNECTIONS}: ${int(wholeLeft.slots)} slots, ${int(wholeLeft.snapshotBytes)} bytes above the baseline (server listening, warmed up by two full cycles)`);
+    print("stand-in sockets: the device's TCP object is a host object whose buffers are lwIP's (outside the JS heap); the stand-in's pipe and fields are a JS approximation, so both rows are shown");
     print();
 
     interface Allocated {
@@ -136,6 +168,7 @@ const section: Section = {
     return {
       idleConnections: IDLE_CONNECTIONS,
       perConnection: Object.fromEntries(perConnection),
+      wholeConnection: { connections: WHOLE_CONNECTIONS, rows: Object.fromEntries(wholeRows), steps: whole.steps },
       messages: Object.fromEntries(messageRows.map(([name, d, a]) => [name, { ...d, allocated: a }])),
       sizes,
       steps: heap.steps,
