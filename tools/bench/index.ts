@@ -21,6 +21,7 @@ const sections: Record<string, SectionLoader> = {
   server: () => import("./server"),
   device: () => import("./device"),
   power: () => import("./power"),
+  soak: () => import("./soak"),
 };
 
 interface Args {
