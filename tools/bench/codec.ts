@@ -96,6 +96,8 @@ const section: Section = {
     }
     const summary = summarize(v8, "tests" in xs ? xs.tests : undefined);
     print(`summary: ${summary}`);
+    // A part that cannot measure is a broken bench, not a figure: fail the section (after printing what was measured).
+    if ("error" in xs) throw new Error(`codec: the XS part could not measure: ${xs.error}`);
     return { v8: { ws: wsVersion, tests: v8, wallMs: v8Ms }, xs, summary };
   },
 };

@@ -134,7 +134,7 @@ async function soakHost(cycles: number, every: number, gc: (() => void) | undefi
 }
 
 const section: Section = {
-  title: "soak: connect / echo / close cycles against our server on XS (stand-in sockets) and on the host (loopback), heap at intervals",
+  title: "connect / echo / close cycles against our server on XS (stand-in sockets) and on the host (loopback), heap at intervals",
   async run(context: BenchContext) {
     const { print, quick } = context;
     const cycles = quick ? QUICK_CYCLES : FULL_CYCLES;
