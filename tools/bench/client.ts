@@ -1,7 +1,8 @@
 /**
  * Bench section "client": binary messages echoed through a `ws` echo server
  * on loopback, sent and received by our client (`WebSocketChannel` on the
- * host simulator) and by a `ws` client, in the same process and run.
+ * host simulator) and by `ws` clients (pure JS, and with
+ * bufferutil/utf-8-validate: see ws-internals.ts), in the same process and run.
  *
  * Two modes, for 64 B, 1 KiB and 64 KiB payloads:
  * - latency-bound: one message in flight; round trips per second;
@@ -11,12 +12,12 @@
  * measured in time-boxed repetitions interleaved with the other contender
  * (see `echo-load.ts`); the best repetition is kept.
  */
-import { WebSocketServer, type WebSocket as WsSocket } from "ws";
+import type { WebSocketServer, WebSocket as WsSocket } from "ws";
 import { sizeLabel } from "./figures";
 import { listening, measureEcho, openChannelPeer, openWsPeer, payloadOf, within, type EchoMeasurement, type EchoPeer } from "./echo-load";
 import type { BenchContext, Section } from "./section";
 import { formatNumber, formatRatio, formatTable } from "./table";
-import { wsVersion } from "./ws-internals";
+import { addonReport, wsVariants, wsVersion, type WsVariant } from "./ws-internals";
 
 const SIZES: readonly number[] = [64, 1024, 64 * 1024];
 /** Messages in flight per connection in the pipelined mode. */
@@ -32,7 +33,8 @@ export interface ClientRow {
   readonly mode: Mode;
   readonly payload: number;
   readonly inFlight: number;
-  readonly contender: "ours" | "ws";
+  /** "ours", "ws" (pure JS) or "ws+bu" (with bufferutil/utf-8-validate). */
+  readonly contender: string;
   /** Round trips per second, best repetition. */
   readonly rtps: number;
   /** Payload MB/s (10^6 bytes, once per round trip), best repetition. */
@@ -47,14 +49,14 @@ export interface ClientFigures {
   readonly repMs: number;
   readonly reps: number;
   readonly rows: ClientRow[];
-  /** ours/ws round-trip ratio per mode and size. */
-  readonly ratios: Array<{ mode: Mode; payload: number; ratio: number }>;
+  /** ours/ws and ours/ws+bu round-trip ratios per mode and size. */
+  readonly ratios: Array<{ mode: Mode; payload: number; ratio: number; ratioBu: number }>;
   readonly summary: string;
 }
 
-/** A `ws` echo server on loopback. */
-export async function startWsEcho(maxPayload: number): Promise<WebSocketServer> {
-  const server = new WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false, maxPayload });
+/** An echo server of the `ws` instance `ws` on loopback. */
+export async function startWsEcho(ws: WsVariant, maxPayload: number): Promise<WebSocketServer> {
+  const server = new ws.WebSocketServer({ port: 0, host: "127.0.0.1", perMessageDeflate: false, maxPayload });
   server.on("connection", (socket: WsSocket) => {
     socket.on("message", (data: Buffer, isBinary: boolean) => socket.send(data, { binary: isBinary }));
     socket.on("error", () => {});
@@ -70,7 +72,7 @@ export function closeWsServer(server: WebSocketServer): Promise<void> {
 }
 
 function rowOf(mode: Mode, payload: number, inFlight: number, m: EchoMeasurement): ClientRow {
-  return { mode, payload, inFlight, contender: m.name as "ours" | "ws", rtps: m.rtps, mbps: m.mbps, repsRtps: m.repsRtps, roundTrips: m.roundTrips };
+  return { mode, payload, inFlight, contender: m.name, rtps: m.rtps, mbps: m.mbps, repsRtps: m.repsRtps, roundTrips: m.roundTrips };
 }
 
 /** How much slower the worst repetition was than the best: "-4%". */
@@ -81,20 +83,22 @@ export function spread(reps: readonly number[]): string {
 }
 
 const section: Section = {
-  title: "our client (WebSocketChannel) vs a ws client, echoing through a ws server on loopback: round trips/s and MB/s",
+  title: "our client (WebSocketChannel) vs ws clients (pure JS; + bufferutil/utf-8-validate), echoing through a ws server on loopback: round trips/s and MB/s",
   async run(context: BenchContext): Promise<ClientFigures> {
     const { print, quick } = context;
     const timing = { repMs: quick ? 250 : 900, reps: quick ? 2 : 3, warmMs: quick ? 100 : 300 };
-    print(`server: ws ${wsVersion} WebSocketServer on 127.0.0.1, perMessageDeflate off, echoes every message (binary)`);
+    const [ws, wsBu] = wsVariants();
+    print(`server: ${ws.label} ${wsVersion} WebSocketServer on 127.0.0.1, perMessageDeflate off, echoes every message (binary)`);
     print(`contenders, one connection each, in this one Node process:`);
-    print(`  ours  WebSocketChannel (modules/websocket/client) on the host simulator: sendBinaryMsg → onBinaryMessageAvailable`);
-    print(`  ws    ws ${wsVersion} WebSocket client (perMessageDeflate off): send(buffer) → 'message' (Buffer)`);
+    print(`  ours   WebSocketChannel (modules/websocket/client) on the host simulator: sendBinaryMsg → onBinaryMessageAvailable`);
+    print(`  ws     ${ws.label} ${wsVersion} WebSocket client (perMessageDeflate off): send(buffer) → 'message' (Buffer); mask: ${ws.masking}`);
+    print(`  ws+bu  ${wsBu.label}, the same client code; mask: ${wsBu.masking} (${addonReport()})`);
     print(`modes: latency = 1 message in flight (round trips/s is the figure); pipelined = ${PIPELINE} messages in flight (MB/s is the figure)`);
     print(`units: rt/s = echoes received per second; MB/s = 10^6 payload bytes per second, counted once per round trip (the wire carries them twice)`);
-    print(`method: ${timing.warmMs} ms warm-up per contender, then ${timing.reps} × ${timing.repMs} ms repetitions interleaved (ours, ws, ours, ws …); the BEST repetition is shown, "spread" = worst vs best; "vs ws" = ours ÷ ws`);
+    print(`method: ${timing.warmMs} ms warm-up per contender, then ${timing.reps} × ${timing.repMs} ms repetitions interleaved (ours, ws, ws+bu, ours …); the BEST repetition is shown, "spread" = worst vs best; "vs ws" = ours ÷ ws, "vs ws+bu" = ours ÷ ws+bu`);
     print();
 
-    const server = await startWsEcho(MAX_MESSAGE);
+    const server = await startWsEcho(ws, MAX_MESSAGE);
     const address = server.address();
     const port = typeof address === "object" && address !== null ? address.port : 0;
     const url = `ws://127.0.0.1:${port}/`;
@@ -104,23 +108,27 @@ const section: Section = {
     try {
       const ours = await openChannelPeer(url, MAX_MESSAGE, MAX_QUEUED);
       peers.push(ours);
-      const ws = await openWsPeer(url, MAX_MESSAGE);
-      peers.push(ws);
+      const wsPeer = await openWsPeer(ws, url, MAX_MESSAGE);
+      peers.push(wsPeer);
+      const wsBuPeer = await openWsPeer(wsBu, url, MAX_MESSAGE);
+      peers.push(wsBuPeer);
       const contenders = [
         { name: "ours", peers: [ours] },
-        { name: "ws", peers: [ws] },
+        { name: "ws", peers: [wsPeer] },
+        { name: "ws+bu", peers: [wsBuPeer] },
       ];
       for (const mode of ["latency", "pipelined"] as const) {
         const inFlight = mode === "latency" ? 1 : PIPELINE;
         const tableRows: Array<string[] | null> = [];
         for (const size of SIZES) {
           const measured = await measureEcho(contenders, payloadOf(size), inFlight, timing);
-          const [a, b] = measured.map((m) => rowOf(mode, size, inFlight, m)) as [ClientRow, ClientRow];
-          rows.push(a, b);
+          const [a, b, c] = measured.map((m) => rowOf(mode, size, inFlight, m)) as [ClientRow, ClientRow, ClientRow];
+          rows.push(a, b, c);
           const ratio = b.rtps > 0 ? a.rtps / b.rtps : Number.NaN;
-          ratios.push({ mode, payload: size, ratio: Number(ratio.toPrecision(3)) });
-          for (const r of [a, b]) {
-            tableRows.push([sizeLabel(size), r.contender, formatNumber(r.rtps), formatNumber(r.mbps), r === a ? formatRatio(ratio) : "", spread(r.repsRtps)]);
+          const ratioBu = c.rtps > 0 ? a.rtps / c.rtps : Number.NaN;
+          ratios.push({ mode, payload: size, ratio: Number(ratio.toPrecision(3)), ratioBu: Number(ratioBu.toPrecision(3)) });
+          for (const r of [a, b, c]) {
+            tableRows.push([sizeLabel(size), r.contender, formatNumber(r.rtps), formatNumber(r.mbps), r === a ? formatRatio(ratio) : "", r === a ? formatRatio(ratioBu) : "", spread(r.repsRtps)]);
           }
           tableRows.push(null);
         }
@@ -131,6 +139,7 @@ const section: Section = {
           { header: "rt/s", right: true },
           { header: "MB/s", right: true },
           { header: "vs ws", right: true },
+          { header: "vs ws+bu", right: true },
           { header: "spread", right: true },
         ];
         for (const line of formatTable(columns, tableRows.slice(0, -1))) print("  " + line);
@@ -140,10 +149,10 @@ const section: Section = {
       await Promise.all(peers.map((p) => p.close()));
       await closeWsServer(server);
     }
-    const part = (mode: Mode): string => ratios.filter((r) => r.mode === mode).map((r) => `${sizeLabel(r.payload)} ${formatRatio(r.ratio)}`).join(" · ");
+    const part = (mode: Mode): string => ratios.filter((r) => r.mode === mode).map((r) => `${sizeLabel(r.payload)} ${formatRatio(r.ratio)} (${formatRatio(r.ratioBu)} vs ws+bu)`).join(" · ");
     const summary = `ours/ws client, latency (rt/s): ${part("latency")}; pipelined ×${PIPELINE} (MB/s): ${part("pipelined")}`;
     print(`note: the host simulator delivers socket readiness (onReadable/onWritable) in a microtask after the Node socket event, as the device defers its callbacks to the JS task: a little more work per receive than ws, which shows most at 1 message in flight`);
-    print(`note: both clients and the ws server share one Node process and its event loop (2 hops of loopback TCP per round trip); the server's cost is the same for both`);
+    print(`note: all three clients and the ws server share one Node process and its event loop (2 hops of loopback TCP per round trip); the server's cost is the same for both`);
     print(`summary: ${summary}`);
     return { ws: wsVersion, repMs: timing.repMs, reps: timing.reps, rows, ratios, summary };
   },

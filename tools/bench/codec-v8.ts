@@ -1,6 +1,7 @@
 /**
- * The codec bench on V8: the core against `ws` (the installed version) on
- * the same bytes, in this process.
+ * The codec bench on V8: the core against `ws` (the installed version, pure
+ * JS and with bufferutil/utf-8-validate: see ws-internals.ts) on the same
+ * bytes, in this process.
  *
  * - receive: parse + unmask + validate of masked client→server frames fed in
  *   16 KiB chunks (a fresh copy per pass, made outside the timed part) to a
@@ -17,7 +18,7 @@ import { PAYLOAD_SIZES, rowsOf, type TestResult } from "./figures";
 import { checkMaskFunction } from "./mask-check";
 import { BINARY, binaryPayload, chunkedCopy, framesFor, maskedFrameStream, TEXT, utf8Payload, type FrameStream } from "./streams";
 import { measure, type Contender, type TimeboxOptions } from "./timebox";
-import { frame, Receiver, wsMaskingKind, wsUnmask, type WsFrameOptions } from "./ws-internals";
+import { wsVariants, type WsFrameOptions, type WsVariant } from "./ws-internals";
 
 /** Socket read size for the receive tests. */
 export const CHUNK_SIZE = 16 * 1024;
@@ -39,9 +40,9 @@ export interface V8Options {
 }
 
 /** ws's `Receiver` fed the same chunks; `toString` also decodes text messages to strings. */
-function wsReceiver(name: string, stream: FrameStream, toString: boolean): Contender {
+function wsReceiver(ws: WsVariant, name: string, stream: FrameStream, toString: boolean): Contender {
   const input = chunkedCopy(stream, CHUNK_SIZE, makeBuffer);
-  const receiver = new Receiver({ isServer: true, maxPayload: 4 * 1024 * 1024, skipUTF8Validation: false, binaryType: "nodebuffer" });
+  const receiver = new ws.Receiver({ isServer: true, maxPayload: 4 * 1024 * 1024, skipUTF8Validation: false, binaryType: "nodebuffer" });
   let delivered = 0;
   let units = 0;
   receiver.on("message", (data: Buffer, isBinary: boolean) => {
@@ -72,7 +73,7 @@ function wsReceiver(name: string, stream: FrameStream, toString: boolean): Conte
 }
 
 /** ws's `Sender.frame` on `payload`, `sends` times, touching the output as {@link coreSender} does. */
-function wsSender(name: string, payload: Uint8Array, sends: number, readOnly: boolean): Contender {
+function wsSender(ws: WsVariant, name: string, payload: Uint8Array, sends: number, readOnly: boolean): Contender {
   const data = Buffer.from(payload); // a copy: readOnly false masks it in place
   const options: WsFrameOptions = { fin: true, mask: true, opcode: 2, readOnly, rsv1: false, maskBuffer: Buffer.alloc(4) };
   let written = 0;
@@ -87,7 +88,7 @@ function wsSender(name: string, payload: Uint8Array, sends: number, readOnly: bo
     },
     run() {
       for (let k = 0; k < sends; k++) {
-        const list = frame(data, options);
+        const list = ws.frame(data, options);
         for (let i = 0; i < list.length; i++) {
           const piece = list[i]!;
           written += piece.length;
@@ -103,6 +104,7 @@ function wsSender(name: string, payload: Uint8Array, sends: number, readOnly: bo
 
 /** Runs every V8 codec test; one {@link TestResult} per table. */
 export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
+  const [ws, wsBu] = wsVariants();
   const timing: TimeboxOptions = { clock: hrtimeMs, repMs: options.repMs, reps: options.reps, warmMs: options.warmMs };
   const native = nativeTextCodec(TextDecoder, TextEncoder);
   const results: TestResult[] = [];
@@ -119,16 +121,18 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     title: "receive binary: parse + unmask",
     contenders: [
       { name: "core", label: "server Connection.receive → onBinary" },
-      { name: "ws", label: `ws Receiver.write → 'message' (unmask: ${wsMaskingKind()})` },
+      { name: "ws", label: `${ws.label}: Receiver.write → 'message' (unmask: ${ws.masking})` },
+      { name: "ws+bu", label: `${wsBu.label}: the same (unmask: ${wsBu.masking})` },
     ],
     baseline: "ws",
+    alsoVs: "ws+bu",
     primary: "core",
     notes: [receiveNote],
     rows: [],
   };
   for (const size of PAYLOAD_SIZES) {
     const stream = maskedFrameStream(BINARY, binaryPayload(size), framesFor(size, RECEIVE_TARGET, 2));
-    const contenders = [coreReceiver("core", stream, { chunkSize: CHUNK_SIZE, make: makeBuffer }), wsReceiver("ws", stream, false)];
+    const contenders = [coreReceiver("core", stream, { chunkSize: CHUNK_SIZE, make: makeBuffer }), wsReceiver(ws, "ws", stream, false), wsReceiver(wsBu, "ws+bu", stream, false)];
     binary.rows.push(...rowsOf(size, measure(contenders, timing)));
   }
   await finish(binary);
@@ -140,10 +144,12 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     contenders: [
       { name: "core", label: "server Connection, pure UTF-8 decoder (the default) → string" },
       { name: "core+TD", label: "same, with the host's fail-fast TextDecoder plugged in (nativeTextCodec) → string" },
-      { name: "ws", label: "ws Receiver: buffer.isUtf8 validation → Buffer (no string made)" },
-      { name: "ws+str", label: "ws Receiver, then data.toString() as an app would → string" },
+      { name: "ws", label: `${ws.label} Receiver: ${ws.utf8} → Buffer (no string made)` },
+      { name: "ws+str", label: `${ws.label} Receiver, then data.toString() as an app would → string` },
+      { name: "ws+bu+str", label: `${wsBu.label} Receiver (UTF-8: ${wsBu.utf8}), then data.toString() → string` },
     ],
     baseline: "ws+str",
+    alsoVs: "ws+bu+str",
     primary: "core",
     notes: [
       receiveNote,
@@ -157,8 +163,9 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     const contenders = [
       coreReceiver("core", stream, { chunkSize: CHUNK_SIZE, make: makeBuffer, codec: pureTextCodec }),
       coreReceiver("core+TD", stream, { chunkSize: CHUNK_SIZE, make: makeBuffer, codec: native ?? pureTextCodec }),
-      wsReceiver("ws", stream, false),
-      wsReceiver("ws+str", stream, true),
+      wsReceiver(ws, "ws", stream, false),
+      wsReceiver(ws, "ws+str", stream, true),
+      wsReceiver(wsBu, "ws+bu+str", stream, true),
     ];
     text.rows.push(...rowsOf(size, measure(contenders, timing)));
   }
@@ -170,10 +177,12 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     title: "send binary: serialize + mask (client)",
     contenders: [
       { name: "core", label: "client Connection.sendBinary + peekOutput/consumeOutput drain" },
-      { name: "ws", label: "ws Sender.frame, readOnly: true (what ws.send(buffer) does: mask into a new frame)" },
-      { name: "ws-inplace", label: "ws Sender.frame, readOnly: false (masks the caller's buffer in place)" },
+      { name: "ws", label: `${ws.label} Sender.frame, readOnly: true (what ws.send(buffer) does: mask into a new frame)` },
+      { name: "ws+bu", label: `${wsBu.label} Sender.frame, readOnly: true (mask: ${wsBu.masking})` },
+      { name: "ws-inplace", label: `${ws.label} Sender.frame, readOnly: false (masks the caller's buffer in place)` },
     ],
     baseline: "ws",
+    alsoVs: "ws+bu",
     primary: "core",
     notes: [`~${SEND_TARGET / 1024} KiB of payload per timed run; output touched (length + first byte), not copied; keys from crypto.randomFillSync`],
     rows: [],
@@ -183,8 +192,9 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     const sends = repeatsFor(size, SEND_TARGET);
     const contenders = [
       coreSender("core", payload, sends, (target) => randomFillSync(target)),
-      wsSender("ws", payload, sends, true),
-      wsSender("ws-inplace", payload, sends, false),
+      wsSender(ws, "ws", payload, sends, true),
+      wsSender(wsBu, "ws+bu", payload, sends, true),
+      wsSender(ws, "ws-inplace", payload, sends, false),
     ];
     send.rows.push(...rowsOf(size, measure(contenders, timing)));
   }
@@ -198,9 +208,11 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     contenders: [
       { name: "wordwise", label: "core maskWordwise (default applyMask): Int32Array words, 8× unrolled" },
       { name: "bytewise", label: "core maskBytewise: per-byte loop" },
-      { name: "ws", label: `ws unmask as installed: ${wsMaskingKind()}` },
+      { name: "ws", label: `${ws.label} unmask: ${ws.masking}` },
+      { name: "ws+bu", label: `${wsBu.label} unmask: ${wsBu.masking}` },
     ],
     baseline: "ws",
+    alsoVs: "ws+bu",
     primary: "wordwise",
     notes: [`~${MASK_TARGET / 1024} KiB masked per timed run; aligned buffer, phase 0`],
     rows: [],
@@ -211,7 +223,8 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     const contenders = [
       maskContender("wordwise", maskWordwise, size, calls),
       maskContender("bytewise", maskBytewise, size, calls),
-      maskContender("ws", (data) => wsUnmask(data as Buffer, wsKey), size, calls, makeBuffer),
+      maskContender("ws", (data) => ws.unmask(data as Buffer, wsKey), size, calls, makeBuffer),
+      maskContender("ws+bu", (data) => wsBu.unmask(data as Buffer, wsKey), size, calls, makeBuffer),
     ];
     mask.rows.push(...rowsOf(size, measure(contenders, { ...timing, repMs: timing.repMs / 2 })));
   }

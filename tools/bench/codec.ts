@@ -11,7 +11,7 @@ import { formatRatio } from "./table";
 import type { TestResult } from "./figures";
 import { formatTest, ratioAt, ratioRange } from "./report";
 import type { BenchContext, Section } from "./section";
-import { wsVersion } from "./ws-internals";
+import { addonReport, wsVersion } from "./ws-internals";
 
 const KIB64 = 64 * 1024;
 
@@ -33,10 +33,10 @@ function summarize(v8: readonly TestResult[], xs: readonly TestResult[] | undefi
   const rt = find(v8, "receive-text");
   const sb = find(v8, "send-binary");
   const mv = find(v8, "mask");
-  if (rb) parts.push(`V8 core/ws receive binary ${ratioRange(rb)}`);
-  if (rt) parts.push(`text ${ratioRange(rt)} (core+TD ${ratioRange(rt, "core+TD")}) vs ws+str`);
-  if (sb) parts.push(`send ${ratioRange(sb)}`);
-  if (mv) parts.push(`mask@64KiB wordwise/ws ${ratioAt(mv, KIB64)}`);
+  if (rb) parts.push(`V8 core/ws receive binary ${ratioRange(rb)} (vs ws+bu ${ratioRange(rb, "core", "ws+bu")})`);
+  if (rt) parts.push(`text ${ratioRange(rt)} (core+TD ${ratioRange(rt, "core+TD")}) vs ws+str (vs ws+bu+str ${ratioRange(rt, "core", "ws+bu+str")})`);
+  if (sb) parts.push(`send ${ratioRange(sb)} (vs ws+bu ${ratioRange(sb, "core", "ws+bu")})`);
+  if (mv) parts.push(`mask@64KiB wordwise/ws ${ratioAt(mv, KIB64)} (vs ws+bu ${ratioAt(mv, KIB64, "wordwise", "ws+bu")})`);
   const mx = xs ? find(xs, "mask") : undefined;
   if (mx) parts.push(`XS mask@64KiB wordwise/bytewise ${ratioAt(mx, KIB64)} (aim ≥ 4×)`);
   return parts.join("; ");
@@ -57,6 +57,7 @@ const section: Section = {
   title: "protocol core frame codec vs ws (V8) and vs the per-byte loop (XS)",
   async run(context: BenchContext): Promise<CodecFigures> {
     const { print, quick } = context;
+    print(`ws ${wsVersion} twice: "ws" = ws (pure JS: WS_NO_BUFFER_UTIL/WS_NO_UTF_8_VALIDATE set when it loaded), "ws+bu" = ws + bufferutil/utf-8-validate (${addonReport()})`);
     print(`units: MB/s = 10^6 payload bytes per second (headers not counted); msg/s = messages (mask: calls) per second;`);
     print(`       each figure is the best of ${quick ? 2 : 3} time-boxed repetitions after warm-up, contenders interleaved; "vs X" = MB/s ÷ X's MB/s at that size`);
     print();
@@ -95,6 +96,8 @@ const section: Section = {
     }
     const summary = summarize(v8, "tests" in xs ? xs.tests : undefined);
     print(`summary: ${summary}`);
+    // A part that cannot measure is a broken bench, not a figure: fail the section (after printing what was measured).
+    if ("error" in xs) throw new Error(`codec: the XS part could not measure: ${xs.error}`);
     return { v8: { ws: wsVersion, tests: v8, wallMs: v8Ms }, xs, summary };
   },
 };

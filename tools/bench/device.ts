@@ -9,6 +9,12 @@
  *   and delivered, and a 32 KiB text message, with the typed-array bytes the
  *   library allocated on the way (to show it makes no copy of a message
  *   beyond the one the application receives). Nothing after close remains.
+ * - Heap of a whole server connection as the device sees it
+ *   (`xs-server-entry.ts`): our ws-style `Server`, built through its public
+ *   API over stand-in ECMA-419 listener/TCP sockets (xs-standins/), with
+ *   {@link WHOLE_CONNECTIONS} connections open after the opening handshake,
+ *   idle and after one echo, then closed; the stand-in socket objects' own
+ *   share is measured alone and shown apart.
  * - Size: esbuild-minified ES module bundles of the library: core; core +
  *   client (`modules/websocket/client/channel.ts`, when it exists); core +
  *   server; core + client + server; the device glue. SDK modules are external.
@@ -18,77 +24,19 @@
  * = snapshot bytes − slots × 32 (strings, ArrayBuffer data, tables; their
  * sizes hardly depend on the word size). Figures only; no assertion.
  */
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { projectRoot } from "../../test/xs/run-on-xs";
 import type { BenchContext, Section } from "./section";
+import { delta, runHeapDriver, SLOT_BYTES_ESP32, SLOT_BYTES_XSNAP, stepOf, type Delta, type Step } from "./xs-heap";
 import { formatTable } from "./table";
 
 /** Must match xs-device-entry.ts. */
 const IDLE_CONNECTIONS = 64;
-const SLOT_BYTES_XSNAP = 32;
-const SLOT_BYTES_ESP32 = 16;
-
-interface Step {
-  name: string;
-  value: unknown;
-  heapSlots: number;
-  snapshotBytes: number;
-}
-
-interface HeapReport {
-  ok: boolean;
-  error?: string;
-  slotBytes: number;
-  steps: Step[];
-}
-
-/** Live memory between two steps. */
-interface Delta {
-  slots: number;
-  snapshotBytes: number;
-  chunkBytes: number;
-  esp32Bytes: number;
-}
-
-function delta(from: Step, to: Step, per = 1): Delta {
-  const slots = (to.heapSlots - from.heapSlots) / per;
-  const snapshotBytes = (to.snapshotBytes - from.snapshotBytes) / per;
-  const chunkBytes = snapshotBytes - slots * SLOT_BYTES_XSNAP;
-  return { slots, snapshotBytes, chunkBytes, esp32Bytes: slots * SLOT_BYTES_ESP32 + chunkBytes };
-}
-
-async function runHeapDriver(): Promise<HeapReport> {
-  const scratch = await mkdtemp(join(tmpdir(), "xs-heap-"));
-  const out = join(scratch, "report.json");
-  try {
-    const driver = join(projectRoot, "tools", "bench", "xs-heap-driver.mjs");
-    const entry = join(projectRoot, "tools", "bench", "xs-device-entry.ts");
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, [driver, entry, "--out", out], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
-      let text = "";
-      child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-      child.once("error", reject);
-      child.once("close", (exit) => {
-        clearTimeout(timer);
-        resolve({ code: exit, stderr: text });
-      });
-    });
-    if (code !== 0) throw new Error(`xs-heap-driver exited with ${code}: ${stderr}`);
-    const report = JSON.parse(await readFile(out, "utf8")) as HeapReport;
-    if (!report.ok) throw new Error(`xs-heap-driver failed: ${report.error}`);
-    return report;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
-  }
-}
+/** Open connections of the whole-connection figures (per connection = delta / this). */
+const WHOLE_CONNECTIONS = 32;
 
 /** SDK specifiers: provided by the firmware, not part of the library's size. */
 const EXTERNAL = ["embedded:*", "timer", "rng", "crypt", "logical", "text/decoder", "text/encoder", "mc/config"];
@@ -136,15 +84,11 @@ const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
 const int = (value: number): string => Math.round(value).toLocaleString("en-US");
 
 const section: Section = {
-  title: "memory and size on XS: heap per idle connection, a 64 KiB message in flight, minified library size",
+  title: "memory and size on XS: heap per idle connection (core, driver, whole Server connection), a 64 KiB message in flight, minified library size",
   async run(context: BenchContext) {
     const { print } = context;
-    const heap = await runHeapDriver();
-    const at = (name: string): Step => {
-      const step = heap.steps.find((s) => s.name === name);
-      if (step === undefined) throw new Error(`no step ${name}`);
-      return step;
-    };
+    const heap = await runHeapDriver("xs-device-entry.ts");
+    const at = (name: string): Step => stepOf(heap, name);
     print(`heap: XS (xsnap, 64-bit: ${SLOT_BYTES_XSNAP}-byte slots); live after gc(); "ESP32 est." = slots × ${SLOT_BYTES_ESP32} + chunk bytes`);
     print(`per connection: the delta over ${IDLE_CONNECTIONS} connections, divided; the socket itself (native) not included`);
     const perConnection: Array<[string, Delta]> = [
@@ -161,6 +105,30 @@ const section: Section = {
       print(line);
     const leftAfterClose = delta(at("baseline"), at("close-all-clients"));
     print(`after closing them all: ${int(leftAfterClose.slots)} slots, ${int(leftAfterClose.snapshotBytes)} bytes above the baseline (bench bookkeeping and interned keys included)`);
+    print();
+
+    const whole = await runHeapDriver("xs-server-entry.ts", { mode: "heap", connections: WHOLE_CONNECTIONS });
+    const w = (name: string): Step => stepOf(whole, name);
+    const standIns = delta(w("baseline"), w("sockets-only"), WHOLE_CONNECTIONS);
+    const minus = (d: Delta, e: Delta): Delta => ({ slots: d.slots - e.slots, snapshotBytes: d.snapshotBytes - e.snapshotBytes, chunkBytes: d.chunkBytes - e.chunkBytes, esp32Bytes: d.esp32Bytes - e.esp32Bytes });
+    const wholeIdle = delta(w("sockets-released"), w("server-idle"), WHOLE_CONNECTIONS);
+    const wholeEcho = delta(w("sockets-released"), w("server-after-echo"), WHOLE_CONNECTIONS);
+    const wholeRows: Array<[string, Delta]> = [
+      ["Server connection, idle (open, after the handshake)", wholeIdle],
+      ["Server connection, after one 13-byte text echo", wholeEcho],
+      ["  of which stand-in socket objects (pipe + TCP)", standIns],
+      ["Server connection less stand-ins, idle", minus(wholeIdle, standIns)],
+      ["Server connection less stand-ins, after one echo", minus(wholeEcho, standIns)],
+    ];
+    print(`whole server connection as the device sees it: our Server (public API) on stand-in embedded:io/socket/listener + tcp, ${WHOLE_CONNECTIONS} connections to /echo, an echo app (one message listener per connection)`);
+    for (const line of formatTable(
+      [{ header: "per open connection" }, { header: "slots", right: true }, { header: "chunk B", right: true }, { header: "xsnap B", right: true }, { header: "ESP32 est.", right: true }],
+      wholeRows.map(([name, d]) => [name, int(d.slots), int(d.chunkBytes), int(d.snapshotBytes), kib(d.esp32Bytes)]),
+    ))
+      print(line);
+    const wholeLeft = delta(w("baseline"), w("server-closed"));
+    print(`after the close handshake on all ${WHOLE_CONNECTIONS}: ${int(wholeLeft.slots)} slots, ${int(wholeLeft.snapshotBytes)} bytes above the baseline (server listening, warmed up by two full cycles)`);
+    print("stand-in sockets: the device's TCP object is a host object whose buffers are lwIP's (outside the JS heap); the stand-in's pipe and fields are a JS approximation, so both rows are shown");
     print();
 
     interface Allocated {
@@ -200,6 +168,7 @@ const section: Section = {
     return {
       idleConnections: IDLE_CONNECTIONS,
       perConnection: Object.fromEntries(perConnection),
+      wholeConnection: { connections: WHOLE_CONNECTIONS, rows: Object.fromEntries(wholeRows), steps: whole.steps },
       messages: Object.fromEntries(messageRows.map(([name, d, a]) => [name, { ...d, allocated: a }])),
       sizes,
       steps: heap.steps,

@@ -12,7 +12,7 @@
  * bytes are checked, and the first echo of each peer in a repetition is
  * compared in full.
  */
-import { WebSocket } from "ws";
+import type { WsVariant } from "./ws-internals";
 import { WebSocketChannel } from "../../modules/websocket/client/channel";
 import { round } from "./figures";
 
@@ -198,7 +198,6 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
   });
 }
 
-/** A `ws` client (no compression) connected to `url`. */
 /** Resolves once a server emits `listening` (rejects on its `error`), within 5 s. */
 export function listening(server: { once(event: string, listener: (...args: any[]) => void): unknown }, what: string): Promise<void> {
   return within(
@@ -211,8 +210,9 @@ export function listening(server: { once(event: string, listener: (...args: any[
   );
 }
 
-export async function openWsPeer(url: string, maxPayload: number): Promise<EchoPeer> {
-  const socket = new WebSocket(url, { perMessageDeflate: false, maxPayload });
+/** A client of the `ws` instance `ws` (no compression) connected to `url`. */
+export async function openWsPeer(ws: WsVariant, url: string, maxPayload: number): Promise<EchoPeer> {
+  const socket = new ws.WebSocket(url, { perMessageDeflate: false, maxPayload });
   socket.binaryType = "nodebuffer";
   const peer: EchoPeer = {
     send: (payload) => socket.send(payload, { binary: true }),
@@ -220,7 +220,7 @@ export async function openWsPeer(url: string, maxPayload: number): Promise<EchoP
     close: () =>
       within(
         new Promise<void>((resolve) => {
-          if (socket.readyState === WebSocket.CLOSED) return resolve();
+          if (socket.readyState === ws.WebSocket.CLOSED) return resolve();
           socket.once("close", () => resolve());
           socket.close(1000);
         }),

@@ -33,6 +33,8 @@ export interface TestResult {
   readonly contenders: ReadonlyArray<{ readonly name: string; readonly label: string }>;
   /** The contender every ratio is taken against. */
   readonly baseline: string;
+  /** A second contender to show ratios against (its own column and summary), if any. */
+  readonly alsoVs?: string;
   /** The contender the summary line speaks of ("ours"). */
   readonly primary: string;
   /** Notes printed under the table (method, caveats). */

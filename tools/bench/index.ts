@@ -21,6 +21,7 @@ const sections: Record<string, SectionLoader> = {
   server: () => import("./server"),
   device: () => import("./device"),
   power: () => import("./power"),
+  soak: () => import("./soak"),
 };
 
 interface Args {
@@ -70,6 +71,14 @@ function machine() {
   };
 }
 
+/** An error as text: name and message, then the stack when it has one. */
+function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const head = `${error.name}: ${error.message}`;
+  const stack = error.stack ?? "";
+  return stack === "" ? head : stack.includes(error.message) ? stack : `${head}\n${stack}`;
+}
+
 async function main(): Promise<void> {
   let args: Args;
   try {
@@ -92,17 +101,29 @@ async function main(): Promise<void> {
   print(`xs-websocket bench — ${m.date}`);
   print(`machine: ${m.cpu} (${m.cores} cores), ${m.platform}, ${m.memoryGiB} GiB, load ${m.load}; node ${m.node} (V8 ${m.v8})${args.quick ? "; --quick" : ""}`);
   const figures: Record<string, unknown> = {};
+  const failed: string[] = [];
   const started = performance.now();
   for (const name of args.names) {
     const section = (await sections[name]!()).default;
     print();
     print(`=== ${name}: ${section.title} ===`);
     const t = performance.now();
-    figures[name] = await section.run(context);
-    print(`=== ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s ===`);
+    try {
+      figures[name] = await section.run(context);
+      print(`=== ${name}: ${((performance.now() - t) / 1000).toFixed(1)} s ===`);
+    } catch (error) {
+      // The other sections still run; the bench exits non-zero at the end.
+      failed.push(name);
+      figures[name] = { error: describeError(error) };
+      print(`=== ${name}: FAILED after ${((performance.now() - t) / 1000).toFixed(1)} s: ${describeError(error)}`);
+    }
   }
   print();
   print(`total: ${((performance.now() - started) / 1000).toFixed(1)} s (load now ${loadavg()[0]!.toFixed(2)})`);
+  if (failed.length > 0) {
+    print(`sections that could not measure: ${failed.join(", ")}`);
+    process.exitCode = 1;
+  }
   if (args.json !== undefined) {
     await writeFile(args.json, JSON.stringify({ machine: m, quick: args.quick, sections: figures }, null, 2) + "\n");
     print(`figures written to ${args.json}`);

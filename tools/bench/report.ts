@@ -35,6 +35,7 @@ export function formatTest(test: TestResult): string[] {
     { header: "MB/s", right: true },
     { header: "msg/s", right: true },
     ...(hasBaseline ? [{ header: `vs ${test.baseline}`, right: true }] : []),
+    ...(hasBaseline && test.alsoVs !== undefined ? [{ header: `vs ${test.alsoVs}`, right: true }] : []),
   ];
   const rows: Array<string[] | null> = [];
   let lastPayload = -1;
@@ -44,11 +45,15 @@ export function formatTest(test: TestResult): string[] {
     const base = test.rows.find((r) => r.payload === row.payload && r.contender === test.baseline);
     const cells = [sizeLabel(row.payload), row.contender, formatNumber(row.mbps), formatNumber(row.msgps)];
     if (hasBaseline) cells.push(base !== undefined && base.mbps > 0 ? formatRatio(row.mbps / base.mbps) : "—");
+    if (hasBaseline && test.alsoVs !== undefined) {
+      const also = test.rows.find((r) => r.payload === row.payload && r.contender === test.alsoVs);
+      cells.push(also !== undefined && also.mbps > 0 ? formatRatio(row.mbps / also.mbps) : "—");
+    }
     rows.push(cells);
   }
   out.push(...formatTable(columns, rows).map((l) => "  " + l));
   for (const note of test.notes) out.push(`  note: ${note}`);
-  if (hasBaseline) out.push(`  summary: ${summaryLine(test)}`);
+  if (hasBaseline) out.push(`  summary: ${summaryLine(test)}${test.alsoVs !== undefined ? `; ${summaryLine(test, test.primary, test.alsoVs)}` : ""}`);
   return out;
 }
 

@@ -9,8 +9,8 @@
  *
  * What is measured is the library's own state: a core `Connection` and its
  * `SocketDriver`, over a stand-in socket (the socket itself is native on the
- * device and outside the JS heap) and a stand-in scheduler (one Set entry per
- * connection, as the real one). The device's fast paths are in place: the
+ * device and outside the JS heap) and the real `DeadlineScheduler` on a
+ * stand-in timer (xs-standins/timer.ts). The device's fast paths are in place: the
  * native-style masking of hosts/moddable/fast-paths.ts (on a JS stand-in for
  * `Logical.xor`) and the native-decoder codec over xsnap's `TextDecoder`,
  * which is the SDK's own C decoder.
@@ -21,9 +21,11 @@
 import { Connection } from "../../modules/websocket/core/connection";
 import { setMaskImplementation } from "../../modules/websocket/core/mask";
 import { useTextCodec, type TextDecoderClass, type TextEncoderLike } from "../../modules/websocket/core/utf8";
-import type { DeadlineScheduler } from "../../modules/websocket/transport/deadline-scheduler";
+import { DeadlineScheduler } from "../../modules/websocket/transport/deadline-scheduler";
 import { SocketDriver, type ByteSocket } from "../../modules/websocket/transport/socket-driver";
 import { logicalMask, streamingTextCodec, type XorFunction } from "../../hosts/moddable/fast-paths";
+import { clientFrame } from "./xs-frames";
+import StandInTimer from "./xs-standins/timer";
 
 interface XsGlobals {
   gc?: () => void;
@@ -65,13 +67,10 @@ function report(value: unknown): void {
   g.issueCommand?.(new TextEncoder().encode(json).buffer as ArrayBuffer);
 }
 
-const schedulerClients = new Set<unknown>();
-const scheduler = {
-  add: (client: unknown) => void schedulerClients.add(client),
-  remove: (client: unknown) => void schedulerClients.delete(client),
-  update: () => {},
-  updateFor: () => {},
-} as unknown as DeadlineScheduler;
+// The real scheduler (one Set entry per connection), on the stand-in timer of
+// xs-standins/timer.ts (the bundle maps the SDK's "timer" to it) and a clock
+// that never moves: no deadline falls due during the bench.
+const scheduler = new DeadlineScheduler({ timer: StandInTimer, now: () => 0 });
 
 let seed = 0x2545f491;
 function random(target: Uint8Array): void {
@@ -101,30 +100,6 @@ interface Live {
   driver: SocketDriver;
   socket: StandInSocket;
   received: unknown;
-}
-
-/** A frame as a client sends it (masked). */
-function clientFrame(opcode: number, payload: Uint8Array): Uint8Array {
-  const length = payload.length;
-  const header = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = new Uint8Array(header + 4 + length);
-  frame[0] = 0x80 | opcode;
-  if (length < 126) frame[1] = 0x80 | length;
-  else if (length < 65536) {
-    frame[1] = 0x80 | 126;
-    frame[2] = length >>> 8;
-    frame[3] = length & 0xff;
-  } else {
-    frame[1] = 0x80 | 127;
-    frame[6] = (length >>> 24) & 0xff;
-    frame[7] = (length >>> 16) & 0xff;
-    frame[8] = (length >>> 8) & 0xff;
-    frame[9] = length & 0xff;
-  }
-  const key = Uint8Array.of(0x37, 0xfa, 0x21, 0x3d);
-  frame.set(key, header);
-  for (let i = 0; i < length; i++) frame[header + 4 + i] = payload[i]! ^ key[i & 3]!;
-  return frame;
 }
 
 function open(role: "server" | "client"): Live {
@@ -278,7 +253,7 @@ const actions: Record<string, () => unknown> = {
   "close-all": () => {
     for (const live of idle) live.driver.terminate();
     idle = [];
-    return { schedulerClients: schedulerClients.size };
+    return { timerArmed: scheduler.armed };
   },
   "client-idle": () => {
     for (let i = 0; i < IDLE_CONNECTIONS; i++) idle.push(open("client"));
@@ -291,7 +266,7 @@ const actions: Record<string, () => unknown> = {
   "close-all-clients": () => {
     for (const live of idle) live.driver.terminate();
     idle = [];
-    return { schedulerClients: schedulerClients.size };
+    return { timerArmed: scheduler.armed };
   },
   "big-setup": () => {
     big = open("server");

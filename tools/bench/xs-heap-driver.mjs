@@ -4,10 +4,14 @@
  * driver (tools/bench/device.ts starts it; `runOnXs` cannot, as it runs one
  * export in one crank and xsnap reports heap figures only between cranks).
  *
- *   node tools/bench/xs-heap-driver.mjs <entry.ts> [--out <file>]
+ *   node tools/bench/xs-heap-driver.mjs <entry.ts> [--out <file>] [--config <json>]
  *
  * The entry is bundled from source with esbuild (as test/xs/driver.mjs does)
- * and evaluated in a fresh `@agoric/xsnap` worker. It must set
+ * and evaluated in a fresh `@agoric/xsnap` worker. The SDK modules it may
+ * reach (`timer`, `crypt`, `rng`, `embedded:io/socket/listener`,
+ * `embedded:io/socket/tcp`) are bundled from the bench's stand-ins in
+ * tools/bench/xs-standins/. `--config JSON` sets `globalThis.__benchConfig`
+ * before the entry runs. It must set
  * `globalThis.__deviceBench = { steps: string[], run(name) }`, where `run`
  * does one step, calls `gc()` and reports a JSON value with `issueCommand`.
  * Each step runs in its own crank (`worker.evaluate`); after it the driver
@@ -20,7 +24,8 @@
  *     own (strings, ArrayBuffer data, array items, Map tables), so deltas
  *     between steps are live bytes, slots and chunks together (64-bit sizes).
  * The report, to `--out` (or stdout), is `{ ok, slotBytes, steps: [{name, value, heapSlots, snapshotBytes}] }`
- * or `{ ok: false, error }`. Loads `@endo/init` (SES lockdown) as xsnap's API
+ * or `{ ok: false, error }`, where `error` is the error's name and message,
+ * then its stack when it has one (SES lockdown leaves `stack` empty). Loads `@endo/init` (SES lockdown) as xsnap's API
  * requires: never import this file, spawn it.
  */
 import "@endo/init";
@@ -31,14 +36,44 @@ import * as fs from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { type as osType } from "node:os";
 import { resolve as resolvePath } from "node:path";
+import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
-const outIndex = args.indexOf("--out");
-const out = outIndex >= 0 ? args[outIndex + 1] : undefined;
-const entry = args.find((a, i) => !a.startsWith("--") && (outIndex < 0 || i !== outIndex + 1));
+const optionValue = (name) => {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+};
+const out = optionValue("--out");
+const config = optionValue("--config");
+const entry = args.find((a, i) => !a.startsWith("--") && (i === 0 || !["--out", "--config"].includes(args[i - 1])));
 if (entry === undefined) {
   process.stderr.write("usage: node tools/bench/xs-heap-driver.mjs <entry.ts> [--out <file>]\n");
   process.exit(2);
+}
+
+/** SDK specifiers → the bench's stand-ins. */
+const STAND_INS = {
+  timer: "timer.ts",
+  crypt: "crypt.ts",
+  rng: "rng.ts",
+  "embedded:io/socket/listener": "listener.ts",
+  "embedded:io/socket/tcp": "tcp.ts",
+};
+const standInPlugin = {
+  name: "xs-bench-stand-ins",
+  setup(build) {
+    build.onResolve({ filter: /^(timer|crypt|rng|embedded:io\/socket\/(listener|tcp))$/ }, (args) => ({
+      path: fileURLToPath(new URL(`./xs-standins/${STAND_INS[args.path]}`, import.meta.url)),
+    }));
+  },
+};
+
+/** An error as one line or more: name and message, then the stack when there is one. */
+function describe(error) {
+  if (!(error instanceof Error)) return String(error);
+  const head = `${error.name}: ${error.message}`;
+  const stack = typeof error.stack === "string" ? error.stack : "";
+  return stack === "" ? head : stack.includes(error.message) ? stack : `${head}\n${stack}`;
 }
 
 async function bundle(file) {
@@ -50,6 +85,7 @@ async function bundle(file) {
     target: "es2022",
     platform: "neutral",
     resolveExtensions: [".ts", ".js", ".mjs", ".json"],
+    plugins: [standInPlugin],
     charset: "utf8",
     legalComments: "none",
     logLevel: "silent",
@@ -85,6 +121,7 @@ async function main() {
     },
   });
   try {
+    if (config !== undefined) await worker.evaluate(`globalThis.__benchConfig = ${JSON.stringify(JSON.parse(config))};`);
     await worker.evaluate(code);
     await worker.evaluate(`issueCommand(new TextEncoder().encode(JSON.stringify(globalThis.__deviceBench.steps)).buffer)`);
     const names = JSON.parse(replies.pop());
@@ -106,7 +143,7 @@ let report;
 try {
   report = await main();
 } catch (error) {
-  report = { ok: false, error: String(error?.stack ?? error) };
+  report = { ok: false, error: describe(error) };
 }
 const json = JSON.stringify(report);
 if (out !== undefined) await writeFile(out, json);
