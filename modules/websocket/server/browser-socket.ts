@@ -19,6 +19,7 @@ import { ConnectionState } from "../core/connection";
 import { HandshakeError } from "../core/handshake-error";
 import type { HttpHead } from "../core/http-head";
 import Timer from "timer";
+import type { HandlerObject } from "./browser-socket-handler";
 import { reportUnhandled } from "./emitter";
 import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
 import { DEFAULT_BACKLOG } from "./server";
@@ -53,7 +54,7 @@ export interface ConnectionHandler {
  * function (no `prototype`) is called as a factory.
  */
 export type ConnectionHandlerFactory =
-  | ((handshakeRequest: Handshake) => ConnectionHandler)
+  | ((handshakeRequest: Handshake) => HandlerObject)
   | (new (handshakeRequest: Handshake) => ConnectionHandler);
 
 /** Options of a {@link BrowserSocket}. */
@@ -66,7 +67,7 @@ export interface BrowserSocketOptions {
   backlog?: number;
   /** Largest message in bytes (1009 past it). */
   maxPayload?: number;
-  /** Opening handshake timeout in ms (default 5000). */
+  /** Seconds a client has to complete the opening handshake (default 5; fractions allowed). */
   handshakeTimeout?: number;
 }
 
@@ -91,7 +92,7 @@ export class BrowserSocket implements Endpoint {
     this.#factory = connectionHandlerFactory;
     this.#options = options;
     try {
-      this.#http = HttpListener.acquire(options.port ?? 80, { handshakeTimeout: options.handshakeTimeout ?? 5000 });
+      this.#http = HttpListener.acquire(options.port ?? 80, { handshakeTimeout: (options.handshakeTimeout ?? 5) * 1000 });
       this.#http.addEndpoint(this);
     } catch (error) {
       Timer.set(() => (this.onerror ? this.onerror(error) : reportUnhandled(error)));
@@ -128,7 +129,7 @@ export class BrowserSocket implements Endpoint {
     };
     const driver: SocketDriver = handoff.start({
       limits,
-      openTimeout: this.#options.handshakeTimeout ?? 5000,
+      openTimeout: (this.#options.handshakeTimeout ?? 5) * 1000,
       handler: {
         onRequest: (verdict, head) => {
           if (verdict instanceof HandshakeError) return;

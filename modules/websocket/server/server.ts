@@ -23,6 +23,7 @@ import type { HttpHead } from "../core/http-head";
 import type { SocketDriver } from "../transport/socket-driver";
 import Timer from "timer";
 import { Emitter } from "./emitter";
+import type { ServerConnectionEvents, ServerEvents } from "./server-events";
 import { HttpListener, type Endpoint, type Handoff } from "./http-listener";
 
 /**
@@ -57,7 +58,7 @@ export interface ServerOptions {
   acceptHandler?: (protocols: string[]) => string | boolean | undefined | void;
   /** Route prefix: only requests under it reach this server (default "/", everything). */
   path?: string;
-  /** Milliseconds a client has to complete the opening handshake (default 5000). */
+  /** Seconds a client has to complete the opening handshake (default 5; fractions allowed). */
   handshakeTimeout?: number;
   /** Request head limits, in bytes / fields (431 past them). */
   maxHeadSize?: number;
@@ -91,7 +92,7 @@ function checkMask(mask: boolean | undefined): void {
 }
 
 /** One client of a {@link Server}. See the module comment for its events. */
-export class ServerConnection extends Emitter {
+export class ServerConnection extends Emitter<ServerConnectionEvents> {
   // `this.#driver.connection` is spelt out rather than kept behind a `#` accessor: XS gives every instance a slot per `#` method.
   readonly #driver: SocketDriver;
 
@@ -152,7 +153,7 @@ export class ServerConnection extends Emitter {
 }
 
 /** See the module comment. */
-export class Server extends Emitter implements Endpoint {
+export class Server extends Emitter<ServerEvents> implements Endpoint {
   /** The live connections (when `clientTracking` is on). */
   readonly clients = new Set<ServerConnection>();
   readonly options: Readonly<ServerOptions>;
@@ -174,7 +175,7 @@ export class Server extends Emitter implements Endpoint {
     this.#limits = resolveLimits(limitsOf(options));
     try {
       this.#http = HttpListener.acquire(options.port ?? 80, {
-        handshakeTimeout: options.handshakeTimeout ?? 5000,
+        handshakeTimeout: (options.handshakeTimeout ?? 5) * 1000,
         limits: this.#limits,
       });
       this.#http.addEndpoint(this);
@@ -209,7 +210,7 @@ export class Server extends Emitter implements Endpoint {
     const handler = new AdoptedHandler(this, handoff.remoteAddress, handoff.remotePort);
     handler.driver = handoff.start({
       limits: this.#limits,
-      openTimeout: options.handshakeTimeout ?? 5000,
+      openTimeout: (options.handshakeTimeout ?? 5) * 1000,
       pingInterval: (options.pingInterval ?? 0) * 1000,
       pingTimeout: (options.pingTimeout ?? 0) * 1000,
       handler,
@@ -223,7 +224,7 @@ export class Server extends Emitter implements Endpoint {
     this.#all.add(conn);
     if (this.options.clientTracking !== false) this.clients.add(conn);
     if (this.#closing) conn.close(CloseCode.GoingAway);
-    this.emit("connection", conn, request);
+    this.emit("connection", conn, request!); // onRequest, which sets it, always precedes onOpen
   }
 
   /**
