@@ -140,7 +140,8 @@ describe("package: xs-websocket as a new project installs it", function () {
         target: "es2022", module: "esnext", moduleResolution: "bundler", lib: ["es2022"], strict: true,
         verbatimModuleSyntax: true, noEmit: true, skipLibCheck: false, typeRoots: [TYPE_ROOTS], types: ["node"],
       },
-      files,
+      // `trace` and the SDK modules a device block may use, as in the device examples.
+      files: [...files, "../node_modules/xs-websocket/examples/device-typings.d.ts"],
     });
     const tsc = run(process.execPath, [TSC, "-p", "tsconfig.json"], dir);
     assert.equal(tsc.status, 0, `README blocks (in order: ${files.join(", ")}):\n${output(tsc)}`);
