@@ -125,9 +125,11 @@ describe("package: xs-websocket as a new project installs it", function () {
     assert.deepEqual(packed.filter((p) => p.startsWith("test/") || p.startsWith("build/test/") || p.endsWith(".map")), []);
   });
 
-  it("every ```ts block of README.md type-checks against the installed package (strict)", () => {
-    const blocks = typeScriptBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
-    assert.ok(blocks.length >= 5, `README.md has ${blocks.length} TypeScript blocks`);
+  it("every ```ts block of README.md and docs/device.md type-checks against the installed package (strict)", () => {
+    const readme = typeScriptBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
+    const device = typeScriptBlocks(readFileSync(join(ROOT, "docs", "device.md"), "utf8"));
+    assert.ok(readme.length >= 5 && device.length >= 3, `README.md has ${readme.length} TypeScript blocks, docs/device.md ${device.length}`);
+    const blocks = [...readme, ...device];
     const dir = join(project, "readme");
     mkdirSync(dir);
     const files = blocks.map((block, i) => {
@@ -144,7 +146,7 @@ describe("package: xs-websocket as a new project installs it", function () {
       files: [...files, "../node_modules/xs-websocket/examples/device-typings.d.ts"],
     });
     const tsc = run(process.execPath, [TSC, "-p", "tsconfig.json"], dir);
-    assert.equal(tsc.status, 0, `README blocks (in order: ${files.join(", ")}):\n${output(tsc)}`);
+    assert.equal(tsc.status, 0, `blocks (README.md first, then docs/device.md: ${files.join(", ")}):\n${output(tsc)}`);
   });
 
   it("the device examples type-check with no Node types, and their manifests resolve every import", () => {
