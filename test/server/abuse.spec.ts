@@ -22,7 +22,7 @@ describe("server: abuse", function () {
   this.timeout(20000);
   let server: Server;
   before(async () => {
-    server = await startEcho({ path: "/echo", backlog: 3, handshakeTimeout: 500 });
+    server = await startEcho({ path: "/echo", backlog: 3, handshakeTimeout: 0.5 });
   });
   after(() => closeServer(server));
   afterEach(async () => {

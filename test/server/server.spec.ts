@@ -224,7 +224,7 @@ describe("server: ws-style Server", function () {
     await new Promise<void>((r) => blocker.listen(0, "0.0.0.0", r));
     const port = (blocker.address() as { port: number }).port;
     const server = new Server({ port });
-    const error = await new Promise<Error>((resolve) => server.once("error", resolve));
+    const error = await new Promise<Error>((resolve) => server.once("error", (e) => resolve(e as Error)));
     assert.match(error.message, /socket bind/);
     blocker.close();
   });

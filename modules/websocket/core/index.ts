@@ -1,6 +1,10 @@
+/// <reference path="../../../hosts/moddable/types/sdk.d.ts" preserve="true" />
 /**
- * The protocol core: pure, I/O-free RFC 6455. Hosts inject the clock, the
- * random source and SHA-1, and move the bytes.
+ * The protocol core, `xs-websocket/core` on Node and on the device: pure,
+ * I/O-free RFC 6455 (the sans-I/O {@link Connection}, the frame codec, the
+ * opening handshake, and the errors with their stable codes). Hosts inject
+ * the clock, the random source and SHA-1, and move the bytes. Durations in
+ * the core's options are milliseconds of the injected clock.
  */
 export * from "./opcode";
 export * from "./close-code";

@@ -22,6 +22,7 @@ import type { UpgradeRequest } from "../core/handshake";
 import type { HttpHead } from "../core/http-head";
 import { resolveLimits, type Limits } from "../core/limits";
 import Timer from "timer";
+import type { HandlerObject } from "./browser-socket-handler";
 import { reportUnhandled } from "./emitter";
 import { HttpListener, type Endpoint } from "./http-listener";
 import { DEFAULT_BACKLOG } from "./server";
@@ -56,7 +57,7 @@ export interface ConnectionHandler {
  * function (no `prototype`) is called as a factory.
  */
 export type ConnectionHandlerFactory =
-  | ((handshakeRequest: Handshake) => ConnectionHandler)
+  | ((handshakeRequest: Handshake) => HandlerObject)
   | (new (handshakeRequest: Handshake) => ConnectionHandler);
 
 /** Options of a {@link BrowserSocket}. */
@@ -69,7 +70,7 @@ export interface BrowserSocketOptions {
   backlog?: number;
   /** Largest message in bytes (1009 past it). */
   maxPayload?: number;
-  /** Opening handshake timeout in ms (default 5000). */
+  /** Seconds a client has to complete the opening handshake (default 5; fractions allowed). */
   handshakeTimeout?: number;
 }
 
@@ -96,7 +97,7 @@ export class BrowserSocket implements Endpoint {
     this.#options = options;
     this.#limits = resolveLimits(options.maxPayload === undefined ? {} : { maxMessageSize: options.maxPayload });
     try {
-      this.#http = HttpListener.acquire(options.port ?? 80, { handshakeTimeout: options.handshakeTimeout ?? 5000 });
+      this.#http = HttpListener.acquire(options.port ?? 80, { handshakeTimeout: (options.handshakeTimeout ?? 5) * 1000 });
       this.#http.addEndpoint(this);
     } catch (error) {
       Timer.set(() => (this.onerror ? this.onerror(error) : reportUnhandled(error)));

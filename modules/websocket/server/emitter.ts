@@ -1,5 +1,8 @@
 /**
- * A small portable event emitter (no Node API): `on`, `off`, `once`, `emit`.
+ * A small portable event emitter (no Node API): `on`, `off`, `once`, `emit`,
+ * typed by an event map (`Emitter<ServerEvents>`), so a listener's
+ * parameters are known without annotations: `server.on("connection",
+ * (conn, request) => …)`.
  *
  * An `error` event with no listener is not swallowed silently and is not
  * thrown either (a throw from inside a socket callback aborts the device):
@@ -10,16 +13,28 @@
 /** A listener: any function of the event's arguments. */
 export type Listener = (...args: any[]) => void;
 
+/**
+ * An event map: each event's name to the type of its listener, e.g.
+ * `{ close: (code: number, reason: string) => void }`. Interfaces qualify.
+ */
+export type EventMap<Events> = { [E in keyof Events]: Listener };
+
+/** The events of an {@link Emitter} declared without a map: any name, any arguments. */
+export type AnyEvents = Record<string, Listener>;
+
+/** An event name of `Events`. */
+export type EventName<Events> = keyof Events & string;
+
 const ONCE = Symbol("once");
 
 type Wrapped = Listener & { [ONCE]?: Listener };
 
-/** See the module comment. */
-export class Emitter {
+/** See the module comment. `Events` maps each event name to its listener type. */
+export class Emitter<Events extends EventMap<Events> = AnyEvents> {
   readonly #listeners = new Map<string, Wrapped[]>();
 
   /** Adds `listener` for `event`; returns this. */
-  on(event: string, listener: Listener): this {
+  on<E extends EventName<Events>>(event: E, listener: Events[E]): this {
     const list = this.#listeners.get(event);
     if (list === undefined) this.#listeners.set(event, [listener]);
     else list.push(listener);
@@ -27,22 +42,22 @@ export class Emitter {
   }
 
   /** Alias of {@link on}. */
-  addListener(event: string, listener: Listener): this {
+  addListener<E extends EventName<Events>>(event: E, listener: Events[E]): this {
     return this.on(event, listener);
   }
 
   /** Adds `listener` for the next `event` only. */
-  once(event: string, listener: Listener): this {
+  once<E extends EventName<Events>>(event: E, listener: Events[E]): this {
     const wrapped: Wrapped = (...args: any[]) => {
-      this.off(event, wrapped);
+      this.off(event, wrapped as Events[E]);
       listener(...args);
     };
     wrapped[ONCE] = listener;
-    return this.on(event, wrapped);
+    return this.on(event, wrapped as Events[E]);
   }
 
   /** Removes `listener` (added with `on` or `once`) from `event`. */
-  off(event: string, listener: Listener): this {
+  off<E extends EventName<Events>>(event: E, listener: Events[E]): this {
     const list = this.#listeners.get(event);
     if (list === undefined) return this;
     const index = list.findIndex((l) => l === listener || l[ONCE] === listener);
@@ -52,19 +67,19 @@ export class Emitter {
   }
 
   /** Alias of {@link off}. */
-  removeListener(event: string, listener: Listener): this {
+  removeListener<E extends EventName<Events>>(event: E, listener: Events[E]): this {
     return this.off(event, listener);
   }
 
   /** Removes every listener of `event`, or of every event. */
-  removeAllListeners(event?: string): this {
+  removeAllListeners(event?: EventName<Events>): this {
     if (event === undefined) this.#listeners.clear();
     else this.#listeners.delete(event);
     return this;
   }
 
   /** How many listeners `event` has. */
-  listenerCount(event: string): number {
+  listenerCount(event: EventName<Events>): number {
     return this.#listeners.get(event)?.length ?? 0;
   }
 
@@ -72,7 +87,7 @@ export class Emitter {
    * Calls every listener of `event` in order with `args`; returns whether
    * there was one. An unheard `error` is reported (see the module comment).
    */
-  emit(event: string, ...args: any[]): boolean {
+  emit<E extends EventName<Events>>(event: E, ...args: Parameters<Events[E]>): boolean {
     const list = this.#listeners.get(event);
     if (list === undefined || list.length === 0) {
       if (event === "error") reportUnhandled(args[0]);

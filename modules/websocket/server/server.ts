@@ -23,6 +23,7 @@ import type { HttpHead } from "../core/http-head";
 import type { SocketDriver } from "../transport/socket-driver";
 import Timer from "timer";
 import { Emitter } from "./emitter";
+import type { ServerConnectionEvents, ServerEvents } from "./server-events";
 import { HttpListener, type Endpoint, type RemotePeer } from "./http-listener";
 
 /**
@@ -57,7 +58,7 @@ export interface ServerOptions {
   acceptHandler?: (protocols: string[]) => string | boolean | undefined | void;
   /** Route prefix: only requests under it reach this server (default "/", everything). */
   path?: string;
-  /** Milliseconds a client has to complete the opening handshake (default 5000). */
+  /** Seconds a client has to complete the opening handshake (default 5; fractions allowed). */
   handshakeTimeout?: number;
   /** Request head limits, in bytes / fields (431 past them). */
   maxHeadSize?: number;
@@ -96,7 +97,7 @@ function checkMask(mask: boolean | undefined): void {
  * arrive here and go out as this emitter's events). See the module comment
  * for its events.
  */
-export class ServerConnection extends Emitter implements ConnectionEvents {
+export class ServerConnection extends Emitter<ServerConnectionEvents> implements ConnectionEvents {
   readonly #connection: SocketDriver;
   readonly #server: Server;
 
@@ -196,7 +197,7 @@ export class ServerConnection extends Emitter implements ConnectionEvents {
 }
 
 /** See the module comment. */
-export class Server extends Emitter implements Endpoint {
+export class Server extends Emitter<ServerEvents> implements Endpoint {
   /** The live connections (when `clientTracking` is on). */
   readonly clients = new Set<ServerConnection>();
   readonly options: Readonly<ServerOptions>;
@@ -219,7 +220,7 @@ export class Server extends Emitter implements Endpoint {
     this.#limits = resolveLimits(limitsOf(options));
     try {
       this.#http = HttpListener.acquire(options.port ?? 80, {
-        handshakeTimeout: options.handshakeTimeout ?? 5000,
+        handshakeTimeout: (options.handshakeTimeout ?? 5) * 1000,
         limits: this.#limits,
         address: options.host ?? options.address,
       });
@@ -286,7 +287,7 @@ export class Server extends Emitter implements Endpoint {
     this.#all.add(conn);
     if (this.options.clientTracking !== false) this.clients.add(conn);
     if (this.#closing) conn.close(CloseCode.GoingAway);
-    this.emit("connection", conn, this.#accepting);
+    this.emit("connection", conn, this.#accepting!); // set by adopt, around the accept that opens the connection
   }
 
   /** @internal {@link ServerConnection}: whether it opened and has not ended. */

@@ -1,0 +1,185 @@
+/**
+ * The socket driver as the host of the pull model: what it writes after
+ * each call into the core, how it lingers before closing a socket whose
+ * peer still has an answer to read, and how a socket that throws fails the
+ * connection (WS_ERR_TRANSPORT, close code 1006), on a virtual clock.
+ */
+import assert from "node:assert/strict";
+import type { CloseResult, ConnectionEvents } from "../../modules/websocket/core/connection";
+import type { ProtocolError } from "../../modules/websocket/core/errors";
+import type { HandshakeError } from "../../modules/websocket/core/handshake-error";
+import { DeadlineScheduler } from "../../modules/websocket/transport/deadline-scheduler";
+import { LINGER_QUIET, SocketDriver, type ByteSocket } from "../../modules/websocket/transport/socket-driver";
+import { encodeFrame, OP, closeCodeOfFrame, decodeFrames } from "../vectors/support/frames";
+import { FakeTimer, VirtualClock } from "../keepalive/support/virtual-clock";
+
+const KEY = Uint8Array.of(1, 2, 3, 4);
+
+/** A socket the test feeds and reads back; `throwOn` makes `read` or `write` throw. */
+class ScriptedSocket implements ByteSocket {
+  readonly incoming: Uint8Array[] = [];
+  readonly written: Uint8Array[] = [];
+  /** Reads made after `close` (a reset would follow unread input). */
+  unreadAtClose = 0;
+  closed = false;
+  throwOn: "read" | "write" | undefined;
+
+  read(): ArrayBuffer | undefined {
+    if (this.throwOn === "read") throw new Error("TLSError: certificate: auth err");
+    const next = this.incoming.shift();
+    return next === undefined ? undefined : (next.slice().buffer as ArrayBuffer);
+  }
+
+  write(data: Uint8Array): number {
+    if (this.throwOn === "write") throw new Error("write failed");
+    this.written.push(data.slice());
+    return 1 << 20;
+  }
+
+  close(): void {
+    this.unreadAtClose = this.incoming.length;
+    this.closed = true;
+  }
+
+  /** Every frame written so far. */
+  frames() {
+    const all = new Uint8Array(this.written.reduce((n, c) => n + c.length, 0));
+    let at = 0;
+    for (const c of this.written) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return decodeFrames(all);
+  }
+}
+
+class Events implements ConnectionEvents {
+  readonly errors: Array<ProtocolError | HandshakeError> = [];
+  readonly closed: CloseResult[] = [];
+  readonly log: string[] = [];
+  onText(text: string): void {
+    this.log.push(`text:${text}`);
+  }
+  onError(error: ProtocolError | HandshakeError): void {
+    this.errors.push(error);
+    this.log.push(`error:${error.code}`);
+  }
+  onClosed(result: CloseResult): void {
+    this.closed.push(result);
+    this.log.push(`closed:${result.code}`);
+  }
+}
+
+function setup(options: { maxMessageSize?: number; pingInterval?: number; pingTimeout?: number } = {}) {
+  const clock = new VirtualClock();
+  const scheduler = new DeadlineScheduler({ timer: new FakeTimer(clock), now: clock.now });
+  const socket = new ScriptedSocket();
+  const events = new Events();
+  const driver = new SocketDriver({
+    role: "server",
+    open: true,
+    now: clock.now,
+    scheduler,
+    events,
+    limits: options.maxMessageSize === undefined ? undefined : { maxMessageSize: options.maxMessageSize },
+    pingInterval: options.pingInterval,
+    pingTimeout: options.pingTimeout,
+  });
+  driver.attach(socket, true);
+  driver.socketWritable(1 << 20);
+  const arrive = (bytes: Uint8Array): void => {
+    socket.incoming.push(bytes);
+    driver.socketReadable(bytes.length);
+  };
+  return { clock, scheduler, socket, events, driver, arrive };
+}
+
+describe("transport: socket driver", () => {
+  it("writes what a call queued once the call returns (the pull model)", () => {
+    const { driver, socket, arrive, events } = setup();
+    driver.sendText("hello");
+    assert.equal(driver.bufferedAmount, 0, "written at once");
+    assert.equal(socket.frames()[0]!.opcode, OP.text);
+    arrive(encodeFrame({ opcode: OP.ping, payload: Uint8Array.of(7), key: KEY }));
+    assert.equal(socket.frames()[1]!.opcode, OP.pong, "the automatic pong went out after receive returned");
+    assert.deepEqual(events.errors, []);
+  });
+
+  it("a socket whose read throws fails the connection with WS_ERR_TRANSPORT (1006), onError then onClosed, once", () => {
+    const { driver, socket, events } = setup();
+    socket.throwOn = "read";
+    driver.socketReadable(10);
+    assert.deepEqual(events.log, ["error:WS_ERR_TRANSPORT", "closed:1006"]);
+    assert.equal((events.errors[0] as ProtocolError).closeCode, 1006);
+    assert.match(events.errors[0]!.message, /certificate: auth err/);
+    assert.equal(socket.closed, true);
+    driver.socketReadable(10);
+    driver.socketError();
+    assert.equal(events.closed.length, 1, "onClosed exactly once");
+  });
+
+  it("a socket whose write throws fails the connection with WS_ERR_TRANSPORT, and the send itself returns", () => {
+    const { driver, socket, events } = setup();
+    socket.throwOn = "write";
+    driver.sendText("x");
+    assert.deepEqual(events.log, ["error:WS_ERR_TRANSPORT", "closed:1006"]);
+    assert.equal(driver.state, 3);
+  });
+
+  it("after failing with a close frame it lingers, discarding input, until the input has been quiet; then it closes with nothing unread", () => {
+    const { clock, driver, socket, events, arrive } = setup({ maxMessageSize: 100 });
+    arrive(encodeFrame({ opcode: OP.binary, payload: new Uint8Array(200), key: KEY }));
+    assert.deepEqual(events.errors.map((e) => e.code), ["WS_ERR_MESSAGE_TOO_BIG"]);
+    const closes = socket.frames().filter((f) => f.opcode === OP.close);
+    assert.equal(closes.length, 1);
+    assert.equal(closeCodeOfFrame(closes[0]!), 1009);
+    assert.equal(socket.closed, false, "lingering: not closed while the peer may still be sending");
+    // The peer's data in flight keeps arriving; it is read and dropped, and each arrival restarts the quiet period.
+    for (let i = 0; i < 5; i++) {
+      clock.advance(LINGER_QUIET / 2);
+      arrive(encodeFrame({ opcode: OP.text, payload: new Uint8Array(50), key: KEY }));
+    }
+    assert.equal(socket.closed, false);
+    assert.deepEqual(events.log, ["error:WS_ERR_MESSAGE_TOO_BIG"], "nothing parsed while lingering");
+    clock.advance(LINGER_QUIET + 300); // quiet period, plus the scheduler's slack
+    assert.equal(socket.closed, true, "closed once the input went quiet");
+    assert.equal(socket.unreadAtClose, 0, "nothing unread at close: no reset");
+    assert.deepEqual(events.log, ["error:WS_ERR_MESSAGE_TOO_BIG", "closed:1006"]);
+  });
+
+  it("lingering ends at closeTimeout even when the peer never goes quiet", () => {
+    const { clock, socket, arrive } = setup({ maxMessageSize: 10 });
+    arrive(encodeFrame({ opcode: OP.binary, payload: new Uint8Array(20), key: KEY }));
+    for (let t = 0; t < 10_000 && !socket.closed; t += 50) {
+      clock.advance(50);
+      arrive(encodeFrame({ opcode: OP.text, payload: new Uint8Array(1), key: KEY }));
+    }
+    assert.equal(socket.closed, true);
+    assert.ok(clock.now() >= 5000 && clock.now() <= 5400, `closed at ${clock.now()} ms (closeTimeout 5000)`);
+  });
+
+  it("the peer closing ends lingering at once", () => {
+    const { driver, socket, events, arrive } = setup({ maxMessageSize: 10 });
+    arrive(encodeFrame({ opcode: OP.binary, payload: new Uint8Array(20), key: KEY }));
+    assert.equal(socket.closed, false);
+    driver.socketError();
+    assert.equal(socket.closed, true);
+    assert.equal(events.closed.length, 1);
+  });
+
+  it("a server closes at once after a completed closing handshake (RFC 6455 §7.1.1), reading what is left first", () => {
+    const { socket, events, arrive } = setup();
+    socket.incoming.push(Uint8Array.of(0x81)); // stray bytes behind the close frame
+    arrive(encodeFrame({ opcode: OP.close, payload: Uint8Array.of(0x03, 0xe8), key: KEY }));
+    assert.equal(socket.closed, true);
+    assert.equal(socket.unreadAtClose, 0);
+    assert.deepEqual(events.log, ["closed:1000"]);
+  });
+
+  it("a keepalive timeout closes at once: nothing is in flight for the peer to read", () => {
+    const { clock, socket, events } = setup({ pingInterval: 1000, pingTimeout: 500 });
+    clock.advance(1000 + 500 + 600);
+    assert.deepEqual(events.log, ["error:WS_ERR_PING_TIMEOUT", "closed:1006"]);
+    assert.equal(socket.closed, true);
+  });
+});
