@@ -41,10 +41,10 @@ export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
 
 /**
  * See the module comment. It follows the device-heap habits of
- * docs/device.md: what only an open connection needs (the parser and the
- * message assembler) is made at open, what only the handshake needs goes
- * when it opens, and what an idle connection does not need at all (the
- * keepalive bookkeeping, byte buffers) on first use.
+ * docs/device.md: the parser and the message assembler are made with the
+ * first bytes after open, what only the handshake needs goes when it opens,
+ * and what an idle connection does not need at all (the keepalive
+ * bookkeeping, byte buffers) on first use.
  */
 export class Connection implements ControlFrameSink {
   readonly role: "client" | "server";
@@ -52,7 +52,7 @@ export class Connection implements ControlFrameSink {
   #events: ConnectionEvents;
   readonly #now: () => number;
   readonly #writer: FrameWriter;
-  /** Made at open (with the limits and events then in force). */
+  /** Made when the first bytes arrive after open (with the limits and events then in force): an idle connection has none. */
   #parser: FrameParser | undefined;
   #streaming: boolean;
   #closeTimeout: number;
@@ -92,7 +92,6 @@ export class Connection implements ControlFrameSink {
     if (pingInterval > 0) this.#keepalive = new Keepalive(pingInterval, this.#pingTimeout, created);
     if (options.open === true) {
       this.#state = ConnectionState.Open;
-      this.makeParser();
     } else {
       this.#opening = new OpeningHandshake(this.#limits, options.sha1);
       if (options.openTimeout !== undefined && options.openTimeout > 0) this.#deadline = created + options.openTimeout;
@@ -291,7 +290,6 @@ export class Connection implements ControlFrameSink {
     this.#state = ConnectionState.Open;
     this.#keepalive?.heard(this.#now());
     this.#deadline = Number.POSITIVE_INFINITY;
-    this.makeParser();
     this.#events.onOpen?.(head);
     // The handshake goes once open, and with it a server's request (its whole head: a browser's is about 1 KB).
     const input = this.#opening?.input;
@@ -299,10 +297,10 @@ export class Connection implements ControlFrameSink {
     if (input !== undefined) this.receive(input);
   }
 
-  private makeParser(): void {
+  private makeParser(): FrameParser {
     // The connection itself takes the control frames: no closure per connection.
     const assembler = new MessageAssembler(this.#limits.maxMessageSize, this.#streaming, this.#events, this);
-    this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.#limits.maxFrameSize }, assembler);
+    return (this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.#limits.maxFrameSize }, assembler));
   }
 
   // ── Input ─────────────────────────────────────────────────────────────
@@ -319,7 +317,7 @@ export class Connection implements ControlFrameSink {
       return;
     }
     try {
-      this.#parser!.push(chunk); // made at open
+      (this.#parser ?? this.makeParser()).push(chunk);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.fail(error);

@@ -167,8 +167,9 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   }
 
   onDeadline(now: number): void {
-    if (now >= this.#lingerUntil) {
-      this.closeSocket(); // the peer never closed: close anyway, after reading what is there
+    if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
+      // The real time, not the scheduler's (which may wake a little early): a quiet period is a quiet period.
+      if (this.currentTime() >= this.#lingerUntil) this.closeSocket();
       return;
     }
     this.handleTimeout(now);
@@ -293,7 +294,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
     const socket = this.#socket;
     try {
       // Unread input would make the close a reset: read it first (a bounded number of times).
-      for (let i = 0; i < 8 && socket !== undefined; i++) {
+      for (let i = 0; i < 8 && socket !== undefined && this.failure?.code !== "WS_ERR_TRANSPORT"; i++) {
         const data = socket.read();
         if (data === undefined || data.byteLength === 0) break;
       }
