@@ -87,6 +87,18 @@ describe("server: abuse", function () {
     await new Promise((r) => setTimeout(r, 100));
   });
 
+  it("sockets past maxHandshakes (4) get 503 before they send anything; the others stay in their handshake", async () => {
+    const silent = await Promise.all([1, 2, 3, 4].map(() => RawClient.connect(server.port)));
+    const extra = await RawClient.connect(server.port);
+    assert.match(await extra.readHead(), /^HTTP\/1\.1 503 /);
+    await extra.waitEnd();
+    const first = silent[0]!;
+    first.write(upgradeRequest(server.port));
+    assert.match(await first.readHead(), /^HTTP\/1\.1 101 /, "a socket within the cap is still served");
+    for (const c of [...silent, extra]) c.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+  });
+
   it("clients that vanish mid-frame and mid-handshake are cleaned up", async () => {
     for (let i = 0; i < 5; i++) {
       const c = await RawClient.open(server.port, "/echo");

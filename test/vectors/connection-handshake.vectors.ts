@@ -279,6 +279,17 @@ export const connectionHandshakeCases: VectorCase[] = [
     },
   },
   {
+    name: "handshake: respond() may refuse before the request has arrived (a 503 to a socket the server cannot take)",
+    run() {
+      const { server, s } = newServer();
+      server.respond(503, ascii("busy\n"));
+      check(/^HTTP\/1\.1 503 /.test(latin1(take(server))), "a 503 went out");
+      equal(s.log.join(" "), "closeTransport", "no request, no open, no error");
+      equal(server.state, 2, "CLOSING");
+      throwsCode(() => server.respond(503), "WS_ERR_INVALID_STATE");
+    },
+  },
+  {
     name: "handshake: respond() serves a plain HTTP page and asks for the transport to close",
     run() {
       const { server, s } = newServer();

@@ -75,7 +75,7 @@ function echo(conn: ServerConnection): void {
 }
 
 function startServer(backlog: number): Server {
-  const made = new Server({ port: PORT, path: PATH, backlog, clientTracking: true });
+  const made = new Server({ port: PORT, path: PATH, backlog, clientTracking: true, maxHandshakes: backlog });
   made.on("connection", echo);
   made.on("error", (error: unknown) => {
     throw error;

@@ -136,7 +136,8 @@ export class Connection implements ControlFrameSink {
    */
   protected get answerInFlight(): boolean {
     if (this.#closeSent) return this.#closeReceived === undefined;
-    return this.role === "server" && this.#opening !== undefined && this.#opening.headRead;
+    // A server's HTTP answer (a refusal, a page, a 503); the handshake timeout sends nothing.
+    return this.role === "server" && this.#opening !== undefined && !(this.#failure instanceof ProtocolError);
   }
 
   /** The limits in force. */
@@ -217,10 +218,14 @@ export class Connection implements ControlFrameSink {
 
   /**
    * Server: answers the pending request with a plain HTTP response (a
-   * refusal, or a page) and closes the transport after it.
+   * refusal, or a page) and closes the transport after it. It may come
+   * before the request has arrived (a 503 to a socket the server cannot
+   * take).
    */
   respond(status: number, body: Uint8Array = new Uint8Array(0), headers: ReadonlyArray<readonly [string, string]> = []): void {
-    this.checkUnanswered("respond");
+    if (this.role !== "server" || this.#state !== ConnectionState.Connecting) {
+      throw new UsageError("WS_ERR_INVALID_STATE", "respond answers a request that is not yet answered");
+    }
     this.answerAndClose(httpResponseBytes(status, body, headers));
   }
 

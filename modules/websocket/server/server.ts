@@ -70,6 +70,12 @@ export interface ServerOptions {
   pingTimeout?: number;
   /** Bytes that may wait to be sent per connection (default 256 KiB). */
   maxQueuedBytes?: number;
+  /**
+   * Sockets of the port in their opening handshake at once; past it a new
+   * socket gets 503 at once (default 4). Set by the first endpoint that
+   * opens the port.
+   */
+  maxHandshakes?: number;
 }
 
 /** What a `connection` listener learns about the opening handshake. */
@@ -223,6 +229,7 @@ export class Server extends Emitter<ServerEvents> implements Endpoint {
         handshakeTimeout: (options.handshakeTimeout ?? 5) * 1000,
         limits: this.#limits,
         address: options.host ?? options.address,
+        maxHandshakes: options.maxHandshakes,
       });
       this.#http.addEndpoint(this);
       Timer.set(() => {
