@@ -29,15 +29,24 @@ const ONCE = Symbol("once");
 
 type Wrapped = Listener & { [ONCE]?: Listener };
 
-/** See the module comment. `Events` maps each event name to its listener type. */
+/**
+ * See the module comment. `Events` maps each event name to its listener type.
+ *
+ * An emitter lives as long as its connection, so its listeners are held
+ * frugally (docs/device.md): an object made on the first `on`, one property
+ * per event, holding the listener itself, or an array once an event has more
+ * than one; and `emit` of an event with one listener allocates nothing.
+ */
 export class Emitter<Events extends EventMap<Events> = AnyEvents> {
-  readonly #listeners = new Map<string, Wrapped[]>();
+  #listeners: Record<string, Wrapped | Wrapped[]> | undefined;
 
   /** Adds `listener` for `event`; returns this. */
   on<E extends EventName<Events>>(event: E, listener: Events[E]): this {
-    const list = this.#listeners.get(event);
-    if (list === undefined) this.#listeners.set(event, [listener]);
-    else list.push(listener);
+    const listeners = (this.#listeners ??= Object.create(null) as Record<string, Wrapped | Wrapped[]>);
+    const entry = listeners[event];
+    if (entry === undefined) listeners[event] = listener;
+    else if (typeof entry === "function") listeners[event] = [entry, listener];
+    else entry.push(listener);
     return this;
   }
 
@@ -58,11 +67,17 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
 
   /** Removes `listener` (added with `on` or `once`) from `event`. */
   off<E extends EventName<Events>>(event: E, listener: Events[E]): this {
-    const list = this.#listeners.get(event);
-    if (list === undefined) return this;
-    const index = list.findIndex((l) => l === listener || l[ONCE] === listener);
-    if (index >= 0) list.splice(index, 1);
-    if (list.length === 0) this.#listeners.delete(event);
+    const listeners = this.#listeners;
+    const entry = listeners?.[event];
+    if (entry === undefined) return this;
+    const matches = (l: Wrapped): boolean => l === listener || l[ONCE] === listener;
+    if (typeof entry === "function") {
+      if (matches(entry)) delete listeners![event];
+      return this;
+    }
+    const index = entry.findIndex(matches);
+    if (index >= 0) entry.splice(index, 1);
+    if (entry.length === 0) delete listeners![event];
     return this;
   }
 
@@ -73,14 +88,15 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
 
   /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: EventName<Events>): this {
-    if (event === undefined) this.#listeners.clear();
-    else this.#listeners.delete(event);
+    if (event === undefined) this.#listeners = undefined;
+    else if (this.#listeners !== undefined) delete this.#listeners[event];
     return this;
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: EventName<Events>): number {
-    return this.#listeners.get(event)?.length ?? 0;
+    const entry = this.#listeners?.[event];
+    return entry === undefined ? 0 : typeof entry === "function" ? 1 : entry.length;
   }
 
   /**
@@ -88,12 +104,13 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
    * there was one. An unheard `error` is reported (see the module comment).
    */
   emit<E extends EventName<Events>>(event: E, ...args: Parameters<Events[E]>): boolean {
-    const list = this.#listeners.get(event);
-    if (list === undefined || list.length === 0) {
+    const entry = this.#listeners?.[event];
+    if (entry === undefined || (typeof entry !== "function" && entry.length === 0)) {
       if (event === "error") reportUnhandled(args[0]);
       return false;
     }
-    for (const listener of [...list]) listener.apply(this, args);
+    if (typeof entry === "function") entry.apply(this, args);
+    else for (const listener of entry.slice()) listener.apply(this, args); // a copy: a listener may remove itself
     return true;
   }
 }

@@ -208,7 +208,8 @@ export class Server extends Emitter<ServerEvents> implements Endpoint {
   readonly clients = new Set<ServerConnection>();
   readonly options: Readonly<ServerOptions>;
   readonly prefix: string;
-  readonly #all = new Set<ServerConnection>();
+  /** Every open connection: {@link clients} itself unless `clientTracking` is off (one set entry per connection, not two). */
+  readonly #all: Set<ServerConnection>;
   readonly #backlog: number;
   #http: HttpListener | undefined;
   /** The request of the connection being accepted, from `adopt` until its `onOpen` (which `accept` calls within it). */
@@ -220,6 +221,7 @@ export class Server extends Emitter<ServerEvents> implements Endpoint {
   constructor(options: ServerOptions = {}) {
     super();
     this.options = options;
+    this.#all = options.clientTracking === false ? new Set() : this.clients;
     this.prefix = options.path ?? "/";
     this.#backlog = options.backlog ?? DEFAULT_BACKLOG;
     // Resolved once: every connection shares this one (frozen) object.
@@ -292,7 +294,6 @@ export class Server extends Emitter<ServerEvents> implements Endpoint {
   /** @internal {@link ServerConnection}: it opened; emits `connection`. */
   connectionOpened(conn: ServerConnection): void {
     this.#all.add(conn);
-    if (this.options.clientTracking !== false) this.clients.add(conn);
     if (this.#closing) conn.close(CloseCode.GoingAway);
     this.emit("connection", conn, this.#accepting!); // set by adopt, around the accept that opens the connection
   }
@@ -305,7 +306,6 @@ export class Server extends Emitter<ServerEvents> implements Endpoint {
   /** @internal {@link ServerConnection}: its connection ended (one that never opened was refused: no event). */
   connectionClosed(conn: ServerConnection, result: CloseResult): void {
     if (this.#all.delete(conn)) {
-      this.clients.delete(conn);
       conn.emit("close", result.code, result.reason);
     }
     this.#maybeClosed();
