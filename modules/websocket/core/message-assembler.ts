@@ -14,7 +14,9 @@
  *   (the join needs the payload twice for a moment).
  * - Text is kept as its UTF-8 bytes, validated as they arrive (§8.1 fails
  *   at the first bad byte), and decoded once at the end: bytes plus the
- *   string, never the string twice.
+ *   string, never a string grown piece by piece. (Bytes plus string is the
+ *   floor for making one string of bytes that came in pieces.) A
+ *   single-frame text that arrives in one piece is decoded once, at once.
  * - A fragment limit (`maxFragments`, → 1008 as ws does) remains although
  *   fragments cost no memory: empty fragments never reach the size limit, so
  *   without it a peer could keep one message open for ever.
@@ -87,7 +89,9 @@ export class MessageAssembler implements FrameSink {
   #fragments = 0;
   #frameReceived = 0;
   #decoder: Utf8Decoder | undefined;
-  /** The parts of the message in progress, each exactly filled but the open block; made for the first one. */
+  /** The first part of the message in progress (most messages have only one). */
+  #first: Uint8Array | undefined;
+  /** All its parts once it has a second, each exactly filled but the open block. */
   #parts: Uint8Array[] | undefined;
   /** The block the current frame is copied into (the last part), and how much of it is filled. */
   #block: Uint8Array | undefined;
@@ -96,6 +100,8 @@ export class MessageAssembler implements FrameSink {
   #pendingBlock = 0;
   /** Whether the message has several parts, so its join is reserved too. */
   #joined = false;
+  /** The text of a single-frame message decoded as it arrived whole, until its frame ends. */
+  #text: string | undefined;
   /** Bytes reserved in the budget for the message in progress. */
   #held = 0;
   /** A control frame payload being copied together, when it spans chunks. */
@@ -129,12 +135,14 @@ export class MessageAssembler implements FrameSink {
     this.#messageOpcode = 0;
     this.#messageSize = 0;
     this.#fragments = 0;
+    this.#first = undefined;
     this.#parts = undefined;
     this.#block = undefined;
     this.#blockUsed = 0;
     this.#pendingBlock = 0;
     this.#joined = false;
     this.#frameBuffer = undefined;
+    this.#text = undefined;
     this.#decoder?.end();
     const held = this.#held;
     this.#held = 0;
@@ -182,8 +190,16 @@ export class MessageAssembler implements FrameSink {
       this.#events.onChunk?.(last ? piece + this.endText() : piece, false, last);
       return;
     }
-    // §8.1: validate as the bytes arrive; the text itself is made once, at the end.
-    if (text) this.decode(chunk);
+    if (text) {
+      // A single-frame text that arrived in one piece: its one decode is both the check and the text.
+      if (header.fin && this.#first === undefined && offset === 0 && chunk.length === header.length) {
+        this.#pendingBlock = 0;
+        this.#text = this.decode(chunk);
+        return;
+      }
+      // §8.1: validate as the bytes arrive; the text itself is made once, at the end.
+      this.decode(chunk);
+    }
     this.store(chunk, offset, header.length);
   }
 
@@ -203,9 +219,15 @@ export class MessageAssembler implements FrameSink {
       return;
     }
     if (opcode === Opcode.Text) {
-      this.endText();
-      const bytes = this.take();
-      const text = bytes.length === 0 ? "" : this.decode(bytes) + this.endText();
+      let text = this.#text;
+      if (text !== undefined) {
+        this.#text = undefined;
+        text += this.endText();
+      } else {
+        this.endText();
+        const bytes = this.take();
+        text = bytes.length === 0 ? "" : this.decode(bytes) + this.endText();
+      }
       this.deliver(text, undefined);
     } else {
       this.deliver(undefined, this.take());
@@ -226,11 +248,11 @@ export class MessageAssembler implements FrameSink {
     // The join of a message of several parts: the bytes so far once, when the second part is opened, then each frame's.
     let join = 0;
     if (this.#joined) join = length;
-    else if (!fits && this.#parts !== undefined) join = before + length;
+    else if (!fits && this.#first !== undefined) join = before + length;
     this.reserve(size + join + (text ? length : 0));
     if (join > 0) this.#joined = true;
     if (fits) return;
-    if (block !== undefined) this.#parts![this.#parts!.length - 1] = block.subarray(0, this.#blockUsed);
+    if (block !== undefined) this.setLast(block.subarray(0, this.#blockUsed));
     this.#block = undefined;
     this.#blockUsed = 0;
     this.#pendingBlock = size;
@@ -241,30 +263,46 @@ export class MessageAssembler implements FrameSink {
     const pending = this.#pendingBlock;
     if (pending > 0) {
       this.#pendingBlock = 0;
-      const parts = (this.#parts ??= []);
       if (offset === 0 && chunk.length === length && pending === length) {
-        parts.push(chunk);
+        this.addPart(chunk);
         return;
       }
       this.#block = new Uint8Array(pending);
-      parts.push(this.#block);
+      this.addPart(this.#block);
     }
     this.#block!.set(chunk, this.#blockUsed);
     this.#blockUsed += chunk.length;
   }
 
+  private addPart(part: Uint8Array): void {
+    if (this.#first === undefined) {
+      this.#first = part;
+      return;
+    }
+    (this.#parts ??= [this.#first]).push(part);
+  }
+
+  /** Replaces the last part (the open block) with the view of what it holds. */
+  private setLast(part: Uint8Array): void {
+    const parts = this.#parts;
+    if (parts === undefined) this.#first = part;
+    else parts[parts.length - 1] = part;
+  }
+
   /** The whole message as one view: its only part, or the parts joined. */
   private take(): Uint8Array {
-    const parts = this.#parts;
     const block = this.#block;
-    if (parts !== undefined && block !== undefined) parts[parts.length - 1] = block.subarray(0, this.#blockUsed);
+    if (block !== undefined) this.setLast(block.subarray(0, this.#blockUsed));
+    const first = this.#first;
+    const parts = this.#parts;
+    this.#first = undefined;
     this.#parts = undefined;
     this.#block = undefined;
     this.#blockUsed = 0;
     this.#joined = false;
+    if (parts !== undefined) return concatBytes(parts, this.#messageSize);
     // An empty message has no parts: a new empty array, as a copy would be (never the shared EMPTY).
-    if (parts === undefined) return new Uint8Array(0);
-    return parts.length === 1 ? parts[0]! : concatBytes(parts, this.#messageSize);
+    return first ?? new Uint8Array(0);
   }
 
   /** Hands a whole message on, then releases its reservation (the handler has had it; a handler that throws releases it too). */
