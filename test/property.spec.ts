@@ -43,6 +43,8 @@ const PROTOCOL_CODES: Record<ProtocolErrorCode, true> = {
   WS_ERR_INVALID_LENGTH: true,
   WS_ERR_FRAME_TOO_BIG: true,
   WS_ERR_MESSAGE_TOO_BIG: true,
+  WS_ERR_TOO_MANY_FRAGMENTS: true,
+  WS_ERR_BUDGET_EXCEEDED: true,
   WS_ERR_INVALID_UTF8: true,
   WS_ERR_INVALID_CLOSE_PAYLOAD: true,
   WS_ERR_INVALID_CLOSE_CODE: true,
@@ -275,7 +277,7 @@ describe("connection properties", function () {
 
   // ── (b) garbage ────────────────────────────────────────────────────────
 
-  const LIMITS: Limits = { maxMessageSize: 1000, maxFrameSize: 500, maxHeadSize: 600, maxLineLength: 200, maxHeaderCount: 12, maxQueuedBytes: 2000 };
+  const LIMITS: Limits = { maxMessageSize: 1000, maxFrameSize: 500, maxFragments: 64, maxHeadSize: 600, maxLineLength: 200, maxHeaderCount: 12, maxQueuedBytes: 2000 };
   /** No single byte array the connection makes may be larger than this. */
   const MAX_ALLOCATION = Math.max(LIMITS.maxMessageSize, LIMITS.maxFrameSize, LIMITS.maxHeadSize);
   const TIMERS = { openTimeout: 1000, closeTimeout: 1000, pingInterval: 1000, pingTimeout: 1000 };

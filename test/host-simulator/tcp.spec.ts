@@ -302,6 +302,123 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     assert.equal(callbacks, 1);
   });
 
+  it("close() with every byte read ends with a clean FIN: the peer sees end, then close without error", async () => {
+    const outcome = deferred<string>();
+    const port = await serve((socket) => {
+      socket.write("hello");
+      socket.on("end", () => outcome.resolve("end"));
+      socket.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+    });
+    const read = deferred<string>();
+    const socket = new TCP({
+      address: "127.0.0.1",
+      port,
+      onReadable() {
+        read.resolve(text(this.read()!));
+      },
+    });
+    assert.equal(await within(5000, read.promise, "the peer's bytes"), "hello");
+    socket.close();
+    assert.equal(await within(5000, outcome.promise, "FIN at the peer"), "end");
+  });
+
+  it("close() with unread input resets the peer at once, even with a write queued just before (lwIP tcp_close)", async () => {
+    const outcome = deferred<string>();
+    const port = await serve((socket) => {
+      socket.write("unread input");
+      socket.on("end", () => outcome.resolve("end"));
+      socket.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+    });
+    const readable = deferred();
+    const socket = new TCP({
+      address: "127.0.0.1",
+      port,
+      onReadable() {
+        readable.resolve();
+      },
+    });
+    await within(5000, readable.promise, "input arrived");
+    // Queued just before the close: the reset goes out anyway, and may destroy it.
+    socket.write(bytes("reply"));
+    socket.close();
+    assert.equal(await within(5000, outcome.promise, "the peer's outcome"), "ECONNRESET", "a reset, never a clean end");
+  });
+
+  it("after an orderly close(), data the peer sends is answered with a reset", async () => {
+    const outcome = deferred<string>();
+    // Half-open allowed: the peer stays open after our FIN and keeps sending, a bounded number of times.
+    const server = net.createServer({ allowHalfOpen: true }, (peer) => {
+      peer.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+      peer.on("close", () => outcome.resolve("closed without error"));
+      peer.on("end", () => {
+        let writes = 0;
+        const timer = setInterval(() => {
+          if (++writes > 50 || peer.destroyed) return clearInterval(timer);
+          peer.write("late data after your FIN");
+        }, 10);
+        cleanup.push(() => clearInterval(timer));
+      });
+      cleanup.push(() => peer.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => server.close());
+    const writable = deferred();
+    const socket = new TCP({
+      address: "127.0.0.1",
+      port: (server.address() as net.AddressInfo).port,
+      onWritable() {
+        writable.resolve();
+      },
+    });
+    await within(5000, writable.promise, "connected");
+    socket.close();
+    const result = await within(5000, outcome.promise, "the peer's outcome");
+    assert.ok(result === "ECONNRESET" || result === "EPIPE", `peer saw ${result}`);
+  });
+
+  it("data that arrives while an orderly close() still flushes its output resets the connection: the rest of the output is destroyed and the peer's next write fails", async () => {
+    const SIZE = 4 * 1024 * 1024;
+    const peerSocket = deferred<net.Socket>();
+    const server = net.createServer({ allowHalfOpen: true }, (peer) => {
+      peer.pause(); // reads nothing yet, so the output (and the FIN behind it) cannot drain
+      cleanup.push(() => peer.destroy());
+      peerSocket.resolve(peer);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    cleanup.push(() => server.close());
+    const writable = deferred();
+    const socket = new TCP({
+      address: "127.0.0.1",
+      port: (server.address() as net.AddressInfo).port,
+      sendBufferSize: SIZE,
+      onWritable() {
+        writable.resolve();
+      },
+    } as ConstructorParameters<typeof TCP>[0]);
+    await within(5000, writable.promise, "connected");
+    const peer = await within(5000, peerSocket.promise, "accepted");
+    socket.write(new Uint8Array(SIZE));
+    socket.close(); // nothing unread: an orderly close, its FIN queued behind 4 MiB
+    await new Promise<void>((resolve) => peer.write("late", () => resolve()));
+    await delay(100); // let "late" reach the closed socket
+    let received = 0;
+    const outcome = deferred<string>();
+    peer.on("data", (chunk: Buffer) => (received += chunk.length));
+    peer.on("end", () => outcome.resolve("end"));
+    peer.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+    peer.resume();
+    // Linux hands the peer what it had already queued, then EOF (SOCK_DONE is checked before the error); the reset shows in what is missing and on the next write.
+    const result = await within(10_000, outcome.promise, "the peer's outcome");
+    assert.ok(result === "end" || result === "ECONNRESET", `peer saw ${result}`);
+    assert.ok(received < SIZE, `output in flight was destroyed by the reset (received ${received} of ${SIZE} bytes)`);
+    const writeError = deferred<string>();
+    peer.on("error", (error: NodeJS.ErrnoException) => writeError.resolve(error.code ?? "error"));
+    if (!peer.destroyed) peer.write("after the reset");
+    else writeError.resolve(result);
+    const code = await within(5000, writeError.promise, "the peer's write fails");
+    assert.ok(code === "ECONNRESET" || code === "EPIPE", `peer's write: ${code}`);
+  });
+
   it("validates options as the device does", () => {
     assert.throws(() => new TCP({ address: "example.com", port: 80 }), /^Error: invalid address/);
     assert.throws(() => new TCP({ address: "127.0.0.1", port: 70000 }), RangeError);

@@ -5,7 +5,7 @@
  * expected `ProtocolError` code and a close frame carrying its close code.
  */
 import { encodeUtf8 } from "../../modules/websocket/core/utf8";
-import type { Limits } from "../../modules/websocket/core/limits";
+import { defaultLimits, type Limits } from "../../modules/websocket/core/limits";
 import { closeCodeOf, ProtocolError, type ProtocolErrorCode } from "../../modules/websocket/core/errors";
 import { check, equal, hex, type VectorCase } from "./harness";
 import { ascii, concat, encodeFrame, OP, pattern, type FrameSpec } from "./support/frames";
@@ -116,6 +116,22 @@ const violations: Violation[] = [
     prefix: (r) => concat(to(r, { opcode: OP.binary, payload: pattern(600), fin: false }), to(r, { opcode: OP.cont, payload: pattern(300), fin: false })),
     trigger: (r) => to(r, { opcode: OP.cont, payload: pattern(101) }).subarray(0, headerLength(r, 101)),
   },
+  {
+    // The default limit: the connection does not pass maxFragments to its assembler yet, so a smaller one would not reach it.
+    name: "one fragment more than the default fragment limit (empty fragments count)",
+    code: "WS_ERR_TOO_MANY_FRAGMENTS",
+    closeCode: 1008,
+    prefix: (r) => {
+      const first = to(r, { opcode: OP.binary, payload: pattern(1), fin: false });
+      const empty = to(r, { opcode: OP.cont, fin: false });
+      // Written in place, not spread into concat(): 16 K arguments overflow the XS stack.
+      const out = new Uint8Array(first.length + (defaultLimits.maxFragments - 1) * empty.length);
+      out.set(first);
+      for (let at = first.length; at < out.length; at += empty.length) out.set(empty, at);
+      return out;
+    },
+    trigger: (r) => to(r, { opcode: OP.cont }),
+  },
   { name: "a single frame over maxMessageSize when maxFrameSize is larger", code: "WS_ERR_MESSAGE_TOO_BIG", closeCode: 1009, limits: { maxMessageSize: 100, maxFrameSize: 200 }, trigger: (r) => to(r, { opcode: OP.text, payload: pattern(150) }).subarray(0, headerLength(r, 150)) },
   {
     name: "a streamed message over maxMessageSize",
@@ -159,6 +175,8 @@ export const connectionErrorCases: VectorCase[] = [
         WS_ERR_INVALID_LENGTH: 1002,
         WS_ERR_FRAME_TOO_BIG: 1009,
         WS_ERR_MESSAGE_TOO_BIG: 1009,
+        WS_ERR_TOO_MANY_FRAGMENTS: 1008,
+        WS_ERR_BUDGET_EXCEEDED: 1013,
         WS_ERR_INVALID_UTF8: 1007,
         WS_ERR_INVALID_CLOSE_PAYLOAD: 1002,
         WS_ERR_INVALID_CLOSE_CODE: 1002,
@@ -172,7 +190,9 @@ export const connectionErrorCases: VectorCase[] = [
         equal(new ProtocolError(code).closeCode, expected[code], `new ProtocolError(${code}).closeCode`);
       }
       // Every code that a peer's bytes can cause has a vector above; the close-payload and timeout codes have theirs in the close, handshake and keepalive files, the transport code in test/transport/socket-driver.spec.ts.
-      const covered = new Set(violations.map((v) => v.code));
+      // The budget code has its vectors in message-assembler.vectors.ts until the connection is given a budget.
+      const covered = new Set<string>(violations.map((v) => v.code));
+      covered.add("WS_ERR_BUDGET_EXCEEDED");
       for (const code of Object.keys(expected)) {
         if (!/CLOSE|TIMEOUT|TRANSPORT/.test(code)) check(covered.has(code as ProtocolErrorCode), `no vector for ${code}`);
       }

@@ -63,6 +63,62 @@ export const httpHeadCases: VectorCase[] = [
     },
   },
   {
+    name: "http head: bytes that cannot begin an HTTP head fail at the first bad byte with 400, cut at every offset and byte by byte",
+    run() {
+      const cases: Array<[what: string, bytes: Uint8Array, badAt: number]> = [
+        ["a TLS ClientHello", hex("160301020001 0001fc0303"), 0],
+        ["binary garbage", Uint8Array.from([0x00, 0x9f, 0x31, 0xfe]), 0],
+        ["a NUL inside the method", latin1("GET\0 / HTTP/1.1\r\n\r\n"), 3],
+        ["a non-token character in the method, after leading empty lines", latin1("\r\nG{T / HTTP/1.1\r\n\r\n"), 3],
+        ["a start line beginning with a space", latin1(" GET / HTTP/1.1\r\n\r\n"), 0],
+        ["a start line with no space (CR in the first word)", latin1("GET\r\n\r\n"), 3],
+        ["high bytes as the method", Uint8Array.from([0x47, 0xc3, 0xa9, 0x20]), 1],
+        ["a control byte in a header value", latin1("GET / HTTP/1.1\r\nHost: a\u0001b\r\n\r\n"), 23],
+        ["DEL in the request target", latin1("GET /\u007f HTTP/1.1\r\n\r\n"), 5],
+      ];
+      for (const [what, bytes, badAt] of cases) {
+        for (const [label, chunks] of chunkings(bytes)) {
+          const reader = new HttpHeadReader(limits);
+          let consumed = 0;
+          let error: unknown;
+          for (const chunk of chunks) {
+            try {
+              reader.push(chunk);
+            } catch (e) {
+              error = e;
+              break;
+            }
+            consumed += chunk.length;
+          }
+          check(error !== undefined, `${what}, ${label}: refused`);
+          const e = error as { code?: string; status?: number };
+          equal(e.code, "WS_ERR_MALFORMED_HTTP", `${what}, ${label}: code`);
+          equal(e.status, 400, `${what}, ${label}: status`);
+          // The chunk that failed is the one holding the bad byte: every byte before it was accepted.
+          check(consumed <= badAt, `${what}, ${label}: failed only after byte ${consumed}, the bad one is ${badAt}`);
+          const failing = chunks[chunks.findIndex((_, i) => chunks.slice(0, i + 1).reduce((n, c) => n + c.length, 0) > consumed)]!;
+          check(consumed + failing.length > badAt, `${what}, ${label}: failed before the bad byte arrived`);
+        }
+      }
+    },
+  },
+  {
+    name: "http head: what may begin a head is not refused early — a response line, HTAB and obs-text in values, leading empty lines",
+    run() {
+      const ok = [
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
+        "GET / HTTP/1.1\r\nX-Tab: a\tb\r\nX-Latin: caf\u00e9\r\n\r\n",
+        "\r\n\nM-SEARCH * HTTP/1.1\r\n\r\n",
+      ];
+      for (const text of ok) {
+        for (const [label, chunks] of chunkings(latin1(text))) {
+          const result = readAll(chunks);
+          check(result !== undefined, `${JSON.stringify(text.slice(0, 20))}, ${label}: read`);
+        }
+      }
+    },
+  },
+  {
     name: "http head: LF-only line ends and leading empty lines are tolerated",
     run() {
       const result = readAll([latin1("\r\nGET / HTTP/1.1\nHost: a\n\n")]);

@@ -11,6 +11,7 @@ import { frameParserCases } from "./frame-parser.vectors";
 import { frameSerializerCases } from "./frame-serializer.vectors";
 import { httpHeadCases } from "./http-head.vectors";
 import { maskCases } from "./mask.vectors";
+import { memoryBudgetCases, messageAssemblerCases } from "./message-assembler.vectors";
 import { utf8Cases } from "./utf8.vectors";
 
 export const allCases: VectorCase[] = [
@@ -20,6 +21,8 @@ export const allCases: VectorCase[] = [
   ...utf8Cases,
   ...closePayloadCases,
   ...httpHeadCases,
+  ...messageAssemblerCases,
+  ...memoryBudgetCases,
   ...connectionCases,
   ...connectionRegressionCases,
 ];

@@ -5,6 +5,20 @@
  * wasClean})`, `readyState`, `bufferedAmount`, `binaryType` ("arraybuffer"
  * only: there is no Blob on the device), `send`, `close`, `protocol`, `url`.
  * Handlers are properties (no EventTarget on the device).
+ *
+ * No copies of its own, either way, so a message costs the device its size
+ * once, not three times:
+ * - `send` hands the application's bytes to the channel as a view. They are
+ *   read when they go out on the socket, so, unlike in a browser, the
+ *   application must not change a buffer it has sent until `bufferedAmount`
+ *   has dropped by its size (or it copies first). Small messages are framed
+ *   at once, so this matters only for large ones.
+ * - A binary message is delivered as the ArrayBuffer the connection
+ *   assembled it in, whenever that buffer holds the message alone (a message
+ *   that spanned chunks, or was joined from fragments). A message that
+ *   arrived inside a larger chunk, beside its header and perhaps other
+ *   frames, is copied once, since an ArrayBuffer cannot start at an offset
+ *   and the event must not expose the bytes around the message.
  */
 import { ChannelError, WebSocketChannel, type ChannelOptions, type ChannelStatus } from "./channel";
 
@@ -69,8 +83,7 @@ export class WebSocket {
       },
       onBinaryMessageAvailable: (_context, bytes) => {
         if (this.#readyState !== WebSocket.OPEN) return;
-        const data = bytes.slice().buffer;
-        this.onmessage?.({ type: "message", data });
+        this.onmessage?.({ type: "message", data: arrayBufferOf(bytes) });
       },
       onServerClose: () => {
         if (this.#readyState === WebSocket.OPEN) this.#readyState = WebSocket.CLOSING;
@@ -118,13 +131,12 @@ export class WebSocket {
     return this.#channel.URI;
   }
 
-  /** Sends a text or binary message. Throws InvalidStateError (code NS_ERROR_NOT_CONNECTED) while connecting; ignored once closing. */
+  /** Sends a text or binary message (binary bytes are not copied: see the module comment). Throws InvalidStateError (code NS_ERROR_NOT_CONNECTED) while connecting; ignored once closing. */
   send(data: string | ArrayBuffer | ArrayBufferView): void {
     if (this.#readyState === WebSocket.CONNECTING) throw new ChannelError("NS_ERROR_NOT_CONNECTED", "InvalidStateError: still connecting");
     if (this.#readyState !== WebSocket.OPEN || !this.#channel.isOpen) return;
     if (typeof data === "string") this.#channel.sendMsg(data);
-    else if (data instanceof ArrayBuffer) this.#channel.sendBinaryMsg(new Uint8Array(data.slice(0)));
-    else this.#channel.sendBinaryMsg(new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength).slice());
+    else this.#channel.sendBinaryMsg(bytesOf(data));
   }
 
   /** Starts the closing handshake (code 1000 or 3000–4999 per the W3C rules; the core checks the rest). */
@@ -136,4 +148,20 @@ export class WebSocket {
     this.#channel.close(code, reason);
     this.#readyState = WebSocket.CLOSING;
   }
+}
+
+/**
+ * @internal The ArrayBuffer a `message` event carries: the view's own buffer
+ * when the view spans all of it, else a copy of the view's bytes.
+ */
+export function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
+  const buffer = bytes.buffer as ArrayBuffer;
+  return bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? buffer : (bytes.slice().buffer as ArrayBuffer);
+}
+
+/** @internal The bytes of what `send` was given, as a view: never a copy. */
+export function bytesOf(data: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }

@@ -18,6 +18,9 @@ const table = {
   WS_ERR_INVALID_LENGTH: [CloseCode.ProtocolError, "64-bit payload length with the most significant bit set (§5.2)"],
   WS_ERR_FRAME_TOO_BIG: [CloseCode.MessageTooBig, "frame payload over the frame size limit"],
   WS_ERR_MESSAGE_TOO_BIG: [CloseCode.MessageTooBig, "message over the message size limit"],
+  WS_ERR_TOO_MANY_FRAGMENTS: [CloseCode.PolicyViolation, "message in more frames than the fragment limit"],
+  // The device cannot afford the message now; it may later (§7.4.1: 1013, Try Again Later).
+  WS_ERR_BUDGET_EXCEEDED: [CloseCode.TryAgainLater, "the device's memory budget cannot hold the message now"],
   WS_ERR_INVALID_UTF8: [CloseCode.InvalidPayload, "invalid UTF-8 in a text message (§8.1)"],
   WS_ERR_INVALID_CLOSE_PAYLOAD: [CloseCode.ProtocolError, "close frame payload of one byte (§5.5.1)"],
   WS_ERR_INVALID_CLOSE_CODE: [CloseCode.ProtocolError, "close code not valid on the wire (§7.4)"],

@@ -4,6 +4,13 @@
  * `maxHeadSize` bytes, checks the line length and the field count as the
  * bytes arrive, and hands back whatever follows the head (for a WebSocket,
  * the first frames) untouched.
+ *
+ * Bytes that cannot be HTTP fail at once, at the first such byte, not at the
+ * size limit or a timeout: a control character anywhere in the head (RFC 9110
+ * §5.5 allows none but HTAB; CR and LF only as line ends), or a start line
+ * whose first word (the method, RFC 9112 §3; or a response's HTTP-version)
+ * holds a byte that is neither a token character nor "/". So a TLS
+ * ClientHello (0x16) or binary garbage is answered with 400 as it arrives.
  */
 import { UsageError } from "./errors";
 import { HandshakeError } from "./handshake-error";
@@ -40,15 +47,24 @@ export interface HttpHeadResult {
  */
 export function isToken(text: string): boolean {
   if (text.length === 0) return false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) continue;
-    // ! # $ % & ' * + - . ^ _ ` | ~
-    if (c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e) continue;
-    return false;
-  }
+  for (let i = 0; i < text.length; i++) if (!isTokenChar(text.charCodeAt(i))) return false;
   return true;
 }
+
+/** Whether the character code `c` is an RFC 9110 tchar. */
+function isTokenChar(c: number): boolean {
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) return true;
+  // ! # $ % & ' * + - . ^ _ ` | ~
+  return c === 0x21 || (c >= 0x23 && c <= 0x27) || c === 0x2a || c === 0x2b || c === 0x2d || c === 0x2e || c === 0x5e || c === 0x5f || c === 0x60 || c === 0x7c || c === 0x7e;
+}
+
+/** A control character no head may hold: any below 0x20 but HTAB, CR and LF, and DEL. */
+function isForbiddenControl(c: number): boolean {
+  return (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f;
+}
+
+/** Where the reader is in the start line's first word. */
+const StartWord = { Before: 0, Inside: 1, Done: 2 } as const;
 const INITIAL_CAPACITY = 512;
 
 /** See the module comment. */
@@ -58,6 +74,7 @@ export class HttpHeadReader {
   #length = 0;
   #lineStart = 0;
   #lines = 0;
+  #startWord: number = StartWord.Before;
 
   constructor(limits: HttpHeadLimits) {
     this.#limits = limits;
@@ -73,6 +90,7 @@ export class HttpHeadReader {
     for (let i = 0; i < chunk.length; i++) {
       const byte = chunk[i]!;
       if (this.#length >= limits.maxHeadSize) throw new HandshakeError("WS_ERR_HEAD_TOO_LARGE", `over ${limits.maxHeadSize} bytes`);
+      if (this.#startWord !== StartWord.Done || isForbiddenControl(byte)) this.checkStart(byte, this.#length);
       this.#append(byte);
       if (byte !== 0x0a) {
         if (this.#length - this.#lineStart > limits.maxLineLength + 1) {
@@ -95,6 +113,20 @@ export class HttpHeadReader {
       this.#lineStart = this.#length;
     }
     return undefined;
+  }
+
+  /** Fails at the first byte that no HTTP head could hold at `offset` (see the module comment). */
+  private checkStart(byte: number, offset: number): void {
+    if (isForbiddenControl(byte)) throw new HandshakeError("WS_ERR_MALFORMED_HTTP", `control byte 0x${byte.toString(16)} at offset ${offset}`);
+    if (this.#startWord === StartWord.Before) {
+      // RFC 9112 §2.2: empty lines before the start line are ignored.
+      if (byte === 0x0d || byte === 0x0a) return;
+      this.#startWord = StartWord.Inside;
+    } else if (byte === 0x20 && this.#length > this.#lineStart) {
+      this.#startWord = StartWord.Done;
+      return;
+    }
+    if (!isTokenChar(byte) && byte !== 0x2f) throw new HandshakeError("WS_ERR_MALFORMED_HTTP", `not an HTTP start line: byte 0x${byte.toString(16)} at offset ${offset}`);
   }
 
   #append(byte: number): void {

@@ -20,5 +20,6 @@ export * from "./close-payload";
 export * from "./http-head";
 export * from "./handshake";
 export * from "./message-assembler";
+export * from "./memory-budget";
 export * from "./outbound-queue";
 export * from "./connection";

@@ -10,6 +10,12 @@ export interface Limits {
   maxMessageSize: number;
   /** The largest payload a single frame may announce (→ 1009). */
   maxFrameSize: number;
+  /**
+   * The most frames of one data message (→ 1008, as ws). Fragments are
+   * coalesced, so this bounds time, not memory: empty fragments never reach
+   * the size limit.
+   */
+  maxFragments: number;
   /** The most bytes of an HTTP handshake head. */
   maxHeadSize: number;
   /** The longest HTTP head line. */
@@ -24,6 +30,7 @@ export interface Limits {
 export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxMessageSize: 64 * 1024,
   maxFrameSize: 64 * 1024,
+  maxFragments: 16 * 1024,
   maxHeadSize: 8 * 1024,
   maxLineLength: 4 * 1024,
   maxHeaderCount: 48,

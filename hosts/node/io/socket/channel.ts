@@ -24,6 +24,8 @@ export const DEFAULT_SEND_BUFFER = 8192;
 /** `CONFIG_LWIP_TCP_WND_DEFAULT` in Moddable's ESP32 sdkconfig.defaults. */
 export const DEFAULT_RECEIVE_WINDOW = 8192;
 
+const NO_BYTES = new Uint8Array(0);
+
 /** Simulator-only socket options (ignored by the device). */
 export interface ChannelOptions {
   sendBufferSize?: number | undefined;
@@ -54,6 +56,8 @@ export class Channel {
   #corked = false;
   #triggered = 0;
   #scheduled = false;
+  /** Closed by the owner, with late data to be answered by a reset. */
+  #closed = false;
 
   /**
    * @param connectEvent the event that makes the socket usable, or undefined
@@ -81,6 +85,16 @@ export class Channel {
   /** Unread received bytes. */
   get available(): number {
     return this.#available;
+  }
+
+  /**
+   * Whether received input is still unread: buffered here, or read from the
+   * kernel by Node and held in the paused stream. (Bytes still in the
+   * kernel's receive queue cannot be seen from Node; Linux itself answers
+   * them with RST when the descriptor is closed.)
+   */
+  get hasUnreadInput(): boolean {
+    return this.#available > 0 || this.socket.readableLength > 0;
   }
 
   /** Unread bytes in the oldest received chunk (a TLS record's plaintext). */
@@ -167,9 +181,13 @@ export class Channel {
   /**
    * Release the socket: orderly (FIN once queued data is flushed) or, with
    * `reset`, abortive (RST), as lwIP's `tcp_close` does when received data
-   * was left unread. `reset` is for plain TCP sockets only.
+   * was left unread. With `resetOnLateData`, data that arrives after an
+   * orderly close also resets the connection, as lwIP does for a pcb whose
+   * receive side the application has closed (`TF_RXCLOSED` in `tcp_input`):
+   * the peer learns that what it sent was not read. Both are for plain TCP
+   * sockets only.
    */
-  close(reset: boolean): void {
+  close(reset: boolean, resetOnLateData = false): void {
     this.owner = undefined;
     this.#chunks = [];
     this.#available = 0;
@@ -179,17 +197,36 @@ export class Channel {
       socket.resetAndDestroy();
       return;
     }
+    if (resetOnLateData) {
+      this.#closed = true;
+      // Keep reading, so that late data is seen (and answered with RST) rather than left in the kernel.
+      if (this.#paused) {
+        this.#paused = false;
+        socket.resume();
+      }
+    }
     if (!this.connected) {
       socket.destroy();
       return;
     }
-    socket.end(() => socket.destroy());
+    if (resetOnLateData) {
+      // Once Node has handed every queued byte to the kernel, close the descriptor without a
+      // shutdown of our own: the kernel sends what it holds, then FIN, and answers data that
+      // arrives later with RST, as lwIP does. (A Node `end()` would make a later reset impossible.)
+      socket.write(NO_BYTES, () => socket.destroy());
+    } else {
+      socket.end(() => socket.destroy());
+    }
     const timer = setTimeout(() => socket.destroy(), 5000);
     timer.unref();
     socket.once("close", () => clearTimeout(timer));
   }
 
   #receive(chunk: Buffer): void {
+    if (this.#closed) {
+      if (!this.socket.destroyed) this.socket.resetAndDestroy();
+      return;
+    }
     this.#chunks.push(chunk);
     this.#available += chunk.length;
     if (!this.#paused && this.#available >= this.receiveWindow) {

@@ -141,7 +141,8 @@ export default class TCP {
     this.#live = false;
     const channel = this.#channel;
     this.#channel = undefined;
-    channel?.close(channel.available > 0);
+    // lwIP's tcp_close: RST when received data is left unread, or arrives after the close.
+    channel?.close(channel.hasUnreadInput, true);
   }
 
   /** Remote IPv4 address, if connected. */
