@@ -12,7 +12,7 @@ import type { HttpHead } from "../core/http-head";
 import { headerValue } from "../core/http-head";
 import type { ProtocolError } from "../core/errors";
 import type { HandshakeError } from "../core/handshake-error";
-import { now, random, sha1, sharedScheduler } from "../transport/platform";
+import { CONNECTION_COST, now, random, sha1, sharedBudget, sharedScheduler } from "../transport/platform";
 import { SocketDriver } from "../transport/socket-driver";
 import type { EndedAttempt } from "./attempt-outcome";
 import type { ChannelOptions } from "./channel-types";
@@ -52,7 +52,10 @@ export class Attempt extends SocketDriver implements ConnectionEvents {
   #retryAfter: string | undefined;
 
   constructor(owner: AttemptOwner, target: WsUri, settings: AttemptSettings) {
-    super({ role: "client", random, sha1, now, scheduler: sharedScheduler(), ...settings });
+    const budget = sharedBudget();
+    const afforded = budget.tryReserve(CONNECTION_COST);
+    super({ role: "client", random, sha1, now, scheduler: sharedScheduler(), budget, reserved: afforded ? CONNECTION_COST : 0, ...settings });
+    if (!afforded) this.#setupError = new Error(`the device's memory budget cannot afford another connection (${budget.available} of ${budget.limit} bytes free)`);
     this.configure({ events: this });
     this.#owner = owner;
     this.target = target;
@@ -64,6 +67,10 @@ export class Attempt extends SocketDriver implements ConnectionEvents {
    * {@link outcome}'s `setupError`).
    */
   dial(address: string, request: Omit<ClientRequestOptions, "key">, tls: TlsOptions): void {
+    if (this.#setupError !== undefined) {
+      this.terminate();
+      return;
+    }
     try {
       this.startHandshake(request);
       const socket = openSocket(this.target, address, tls, this);

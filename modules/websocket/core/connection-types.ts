@@ -7,6 +7,7 @@ import type { HandshakeError } from "./handshake-error";
 import type { RandomSource, Sha1, UpgradeRequest } from "./handshake";
 import type { HttpHead } from "./http-head";
 import type { Limits } from "./limits";
+import type { MemoryBudget } from "./memory-budget";
 
 /** The four states of RFC 6455 §4–§7. */
 export const ConnectionState = {
@@ -57,6 +58,12 @@ export interface ConnectionEvents {
   onError?(error: ProtocolError | HandshakeError, response?: HttpHead): void;
   /** The end: the transport is closed. Called exactly once. */
   onClosed?(result: CloseResult): void;
+  /**
+   * From the host, not the core: the send queue has drained after rising
+   * above the host's high-water mark; the application may send again
+   * (the ws-style server's `drain` event).
+   */
+  onDrain?(): void;
 }
 
 /** Options of a connection. Times are in milliseconds of the injected clock. */
@@ -70,6 +77,13 @@ export interface ConnectionOptions extends ConnectionSettings {
   now?: () => number;
   /** Start OPEN: the handshake was done elsewhere (tests, benchmarks). */
   open?: boolean;
+  /**
+   * The device-wide memory budget: messages being assembled and bytes
+   * queued for sending are reserved from it before they are held (a message
+   * it cannot afford fails the connection with 1013, a send is refused with
+   * `WS_ERR_BUDGET_EXCEEDED`). Without one nothing is counted.
+   */
+  budget?: MemoryBudget;
   /** How long the opening handshake may take; 0 or absent for no limit. */
   openTimeout?: number;
 }

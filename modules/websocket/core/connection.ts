@@ -29,6 +29,7 @@ import type { HttpHead } from "./http-head";
 import { resolveLimits, type Limits } from "./limits";
 import { MaskKeyPool } from "./mask-key-pool";
 import { MessageAssembler, type ControlFrameSink } from "./message-assembler";
+import type { MemoryBudget } from "./memory-budget";
 import { Keepalive } from "./keepalive";
 import { OpeningHandshake } from "./opening-handshake";
 import { Opcode } from "./opcode";
@@ -54,6 +55,9 @@ export class Connection implements ControlFrameSink {
   readonly #writer: FrameWriter;
   /** Made when the first bytes arrive after open (with the limits and events then in force): an idle connection has none. */
   #parser: FrameParser | undefined;
+  /** The parser's sink, made with it; disposed of (its budget released) when the connection fails or ends. */
+  #assembler: MessageAssembler | undefined;
+  readonly #budget: MemoryBudget | undefined;
   #streaming: boolean;
   #closeTimeout: number;
   /** Made when `pingInterval` is set, or at the first {@link probe}: without either there is nothing to keep. */
@@ -83,7 +87,8 @@ export class Connection implements ControlFrameSink {
     this.#now = options.now ?? zeroClock;
     if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
     const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
-    this.#writer = new FrameWriter(keys, this.#limits.maxQueuedBytes);
+    this.#budget = options.budget;
+    this.#writer = new FrameWriter(keys, this.#limits.maxQueuedBytes, options.budget);
     this.#closeTimeout = options.closeTimeout ?? 5000;
     this.#streaming = options.streaming ?? false;
     const created = this.#now();
@@ -138,6 +143,11 @@ export class Connection implements ControlFrameSink {
     if (this.#closeSent) return this.#closeReceived === undefined;
     // A server's HTTP answer (a refusal, a page, a 503); the handshake timeout sends nothing.
     return this.role === "server" && this.#opening !== undefined && !(this.#failure instanceof ProtocolError);
+  }
+
+  /** For a host that extends the connection: its application events. */
+  protected get events(): ConnectionEvents {
+    return this.#events;
   }
 
   /** The limits in force. */
@@ -304,7 +314,10 @@ export class Connection implements ControlFrameSink {
 
   private makeParser(): FrameParser {
     // The connection itself takes the control frames: no closure per connection.
-    const assembler = new MessageAssembler(this.#limits.maxMessageSize, this.#streaming, this.#events, this);
+    const assembler = (this.#assembler = new MessageAssembler(this.#limits.maxMessageSize, this.#streaming, this.#events, this, {
+      maxFragments: this.#limits.maxFragments,
+      budget: this.#budget,
+    }));
     return (this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.#limits.maxFrameSize }, assembler));
   }
 
@@ -438,6 +451,7 @@ export class Connection implements ControlFrameSink {
     if (this.#failure !== undefined || this.#state === ConnectionState.Closed) return;
     this.#failure = error;
     this.#parser?.halt();
+    this.#assembler?.dispose();
     if (error instanceof ProtocolError && this.#state === ConnectionState.Open && !this.#closeSent && error.closeCode !== CloseCode.Abnormal) {
       this.#writer.control(Opcode.Close, buildClosePayload(error.closeCode));
       this.#closeSent = true;
@@ -494,6 +508,7 @@ export class Connection implements ControlFrameSink {
     this.#deadline = Number.POSITIVE_INFINITY;
     this.#writer.clear();
     this.#parser?.halt();
+    this.#assembler?.dispose();
     this.#events.onClosed?.(result);
   }
 

@@ -7,6 +7,7 @@
 import { UsageError } from "./errors";
 import { firstByte, frameHeaderLength, serializeFrame, writeFrameHeader } from "./frame-serializer";
 import type { MaskKeyPool } from "./mask-key-pool";
+import type { MemoryBudget } from "./memory-budget";
 import { Opcode } from "./opcode";
 import { OutboundQueue } from "./outbound-queue";
 
@@ -24,10 +25,14 @@ export class FrameWriter {
   #key: Uint8Array | undefined;
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
+  readonly #budget: MemoryBudget | undefined;
+  /** Bytes of the queue reserved in the budget (messages; control frames are never refused), released as the queue drains. */
+  #reserved = 0;
 
-  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number) {
+  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, budget?: MemoryBudget) {
     this.#keys = keys;
     this.maxQueuedBytes = maxQueuedBytes;
+    this.#budget = budget;
   }
 
   /** The masking key pool (a client's), or `undefined` (a server's). */
@@ -57,6 +62,14 @@ export class FrameWriter {
     if (!this.fits(payload.length)) {
       throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.maxQueuedBytes}`);
     }
+    const budget = this.#budget;
+    if (budget !== undefined) {
+      const size = frameHeaderLength(payload.length, this.#keys !== undefined) + payload.length;
+      if (!budget.tryReserve(size)) {
+        throw new UsageError("WS_ERR_BUDGET_EXCEEDED", `the device's memory budget cannot hold ${size} more bytes (${budget.available} of ${budget.limit} free)`);
+      }
+      this.#reserved += size;
+    }
     const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
     this.#sendingOpcode = fin ? 0 : opcode;
     this.queueFrame(wireOpcode, payload, fin, true);
@@ -80,11 +93,19 @@ export class FrameWriter {
   /** Marks `count` bytes as written. */
   consume(count: number): void {
     this.#queue.consume(count);
+    this.release(this.#queue.queuedBytes === 0 ? this.#reserved : Math.min(count, this.#reserved));
   }
 
   /** Drops everything queued. */
   clear(): void {
     this.#queue.clear();
+    this.release(this.#reserved);
+  }
+
+  private release(bytes: number): void {
+    if (bytes === 0) return;
+    this.#reserved -= bytes;
+    this.#budget!.release(bytes); // reserved only with a budget
   }
 
   /** `mayAlias`: a large payload may be queued as a view of the caller's bytes. */

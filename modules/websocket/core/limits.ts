@@ -26,6 +26,13 @@ export interface Limits {
   maxQueuedBytes: number;
 }
 
+/**
+ * Room kept in every send queue beyond one largest message: a host stops
+ * reading while more than this is queued (back-pressure), so what it read
+ * before can always be queued whole, and an echo never finds the queue full.
+ */
+export const QUEUE_HEADROOM = 16 * 1024;
+
 /** The defaults. */
 export const defaultLimits: Readonly<Limits> = Object.freeze({
   maxMessageSize: 64 * 1024,
@@ -47,6 +54,8 @@ export function resolveLimits(overrides: Partial<Limits> = defaultLimits): Reado
   if (Object.isFrozen(overrides) && isComplete(overrides)) return overrides;
   const limits: Limits = { ...defaultLimits, ...overrides };
   if (overrides.maxFrameSize === undefined && overrides.maxMessageSize !== undefined) limits.maxFrameSize = overrides.maxMessageSize;
+  // Unless it is set, the queue holds one largest message (with its 14-byte header) beyond the headroom: an echo always fits.
+  if (overrides.maxQueuedBytes === undefined) limits.maxQueuedBytes = Math.max(limits.maxQueuedBytes, limits.maxMessageSize + 14 + QUEUE_HEADROOM);
   for (const [name, value] of Object.entries(limits)) {
     if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`limit ${name} must be a positive integer, got ${String(value)}`);
   }

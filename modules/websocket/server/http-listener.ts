@@ -27,7 +27,7 @@ import { encodeUtf8 } from "../core/utf8";
 import { isUpgradeRequest, type UpgradeRequest } from "../core/handshake";
 import { HandshakeError } from "../core/handshake-error";
 import { resolveLimits, type Limits } from "../core/limits";
-import { random, sha1, now, sharedScheduler } from "../transport/platform";
+import { CONNECTION_COST, random, sha1, now, sharedBudget, sharedScheduler } from "../transport/platform";
 import { SocketDriver, targetCallbacks } from "../transport/socket-driver";
 
 /** A plain HTTP answer to a non-upgrade request. */
@@ -169,12 +169,16 @@ export class HttpListener {
   }
 
   #accept(accepted: TCP): void {
+    const budget = sharedBudget();
+    const afforded = budget.tryReserve(CONNECTION_COST);
     const connection = new SocketDriver({
       role: "server",
       scheduler: sharedScheduler(),
       sha1,
       random,
       now,
+      budget,
+      reserved: afforded ? CONNECTION_COST : 0,
       limits: this.#limits,
       openTimeout: this.#options.handshakeTimeout ?? 5000,
     });
@@ -189,6 +193,10 @@ export class HttpListener {
       onError: targetCallbacks.onError,
     });
     connection.attach(socket, true);
+    if (!afforded) {
+      connection.respond(503, encodeUtf8("the device cannot afford another connection now\n"), [["Retry-After", "5"]]);
+      return;
+    }
     if (this.#handshaking >= (this.#options.maxHandshakes ?? DEFAULT_MAX_HANDSHAKES)) {
       connection.respond(503, encodeUtf8("too many connections in their handshake\n"), [["Retry-After", "1"]]);
       return;

@@ -38,6 +38,11 @@ export interface ServerConnectionEvents {
   pong: (payload: Uint8Array) => void;
   /** The connection ended: the close code (1005 when the peer gave none, 1006 when there was no close frame) and reason. */
   close: (code: number, reason: string) => void;
+  /**
+   * The send queue, which had grown past 16 KiB (while it is above that, the
+   * connection stops reading from its client), is down to 4 KiB: send again.
+   */
+  drain: () => void;
   /** The connection failed: a `ProtocolError` (with its string `code` and `closeCode`) or a `HandshakeError`. `close` follows. */
   error: (error: ProtocolError | HandshakeError) => void;
 }

@@ -70,6 +70,8 @@ export interface ServerOptions {
   pingTimeout?: number;
   /** Bytes that may wait to be sent per connection (default 256 KiB). */
   maxQueuedBytes?: number;
+  /** The most frames of one message (→ 1008 past it; default 16,384, as ws). */
+  maxFragments?: number;
   /**
    * Sockets of the port in their opening handshake at once; past it a new
    * socket gets 503 at once (default 4). Set by the first endpoint that
@@ -134,7 +136,14 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
     return this.#connection.roundTripTime;
   }
 
-  /** Sends a text (string) or binary (Uint8Array) message. `mask` must be false or absent. */
+  /**
+   * Sends a text (string) or binary (Uint8Array) message. `mask` must be
+   * false or absent. Bytes queued past `maxQueuedBytes`, or past what the
+   * device's memory budget can hold, are refused with a `UsageError`
+   * (`WS_ERR_SEND_QUEUE_FULL`, `WS_ERR_BUDGET_EXCEEDED`) and nothing is
+   * queued. Watch `bufferedAmount`, and the `drain` event once it has passed
+   * 16 KiB; a message the connection received can always be echoed whole.
+   */
   send(data: string | Uint8Array | ArrayBuffer, mask?: boolean): void {
     checkMask(mask);
     if (typeof data === "string") this.#connection.sendText(data);
@@ -179,6 +188,11 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
   onBinary(data: Uint8Array): void {
     this.emit("message", data, true);
     if (this.listenerCount("data") > 0) this.emit("data", data);
+  }
+
+  /** @internal */
+  onDrain(): void {
+    this.emit("drain");
   }
 
   /** @internal */
@@ -348,6 +362,7 @@ function limitsOf(options: ServerOptions): Record<string, number> {
   if (options.maxLineLength !== undefined) limits.maxLineLength = options.maxLineLength;
   if (options.maxHeaderCount !== undefined) limits.maxHeaderCount = options.maxHeaderCount;
   if (options.maxQueuedBytes !== undefined) limits.maxQueuedBytes = options.maxQueuedBytes;
+  if (options.maxFragments !== undefined) limits.maxFragments = options.maxFragments;
   return limits;
 }
 

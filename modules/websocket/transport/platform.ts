@@ -5,7 +5,9 @@
  * On the device these are the SDK's; on Node, the host simulator's.
  */
 import { Digest } from "crypt";
+import config from "mc/config";
 import RNG from "rng";
+import { MemoryBudget } from "../core/memory-budget";
 import type { RandomSource, Sha1 } from "../core/handshake";
 import { nativeTextCodec, useTextCodec, type TextDecoderClass, type TextEncoderLike } from "../core/utf8";
 import { DeadlineScheduler } from "./deadline-scheduler";
@@ -36,7 +38,36 @@ export const random: RandomSource = (target) => {
 /** The clock, in milliseconds. */
 export const now = (): number => Date.now();
 
+/**
+ * What one connection costs the budget for its own objects before any
+ * message (the ESP32 estimate of an open connection with its socket
+ * objects, after one echo, from `npm run bench -- device`, rounded up).
+ */
+export const CONNECTION_COST = 2560;
+
 let scheduler: DeadlineScheduler | undefined;
+let budget: MemoryBudget | undefined;
+
+/**
+ * The device's one memory budget (made on first use): `config.websocket.memoryBudget`
+ * bytes from the manifest (the library's manifest sets the ESP32 default,
+ * an app's own `config` overrides it); without a manifest (Node), no limit
+ * until {@link setMemoryBudget}.
+ */
+export function sharedBudget(): MemoryBudget {
+  const configured = (config as { websocket?: { memoryBudget?: number } }).websocket?.memoryBudget;
+  budget ??= new MemoryBudget(configured ?? Number.MAX_SAFE_INTEGER);
+  return budget;
+}
+
+/**
+ * Sets the device-wide memory budget, in bytes, for connections made from
+ * now on (those already made keep reserving from the budget they were given).
+ */
+export function setMemoryBudget(limit: number): MemoryBudget {
+  budget = new MemoryBudget(limit);
+  return budget;
+}
 
 /** The host's one deadline scheduler (made on first use). */
 export function sharedScheduler(): DeadlineScheduler {

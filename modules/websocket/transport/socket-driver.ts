@@ -28,6 +28,8 @@
  */
 import { Connection, type ConnectionOptions } from "../core/connection";
 import { ProtocolError } from "../core/errors";
+import type { MemoryBudget } from "../core/memory-budget";
+import { QUEUE_HEADROOM } from "../core/limits";
 import type { DeadlineClient, DeadlineScheduler } from "./deadline-scheduler";
 
 /** What the driver needs of a socket: the ECMA-419 `read`/`write`/`close`. */
@@ -56,7 +58,21 @@ export interface SocketCallbacks {
 /** Options of a {@link SocketDriver}: the connection's, plus the host's scheduler. */
 export interface SocketDriverOptions extends ConnectionOptions {
   scheduler: DeadlineScheduler;
+  /** Bytes the maker reserved in `budget` for this connection's fixed cost: released when its socket closes. */
+  reserved?: number;
 }
+
+/**
+ * Back-pressure: while more than this many bytes wait to be sent, the
+ * driver stops reading its socket, so TCP's flow control slows the peer
+ * (an echo of everything the peer sends cannot outgrow the queue); it reads
+ * again once the queue is down to {@link LOW_WATER}. `resolveLimits` keeps
+ * `maxQueuedBytes` at least this plus one largest message, so whatever was
+ * read before the pause can always be queued whole.
+ */
+export const HIGH_WATER = QUEUE_HEADROOM;
+/** See {@link HIGH_WATER}. */
+export const LOW_WATER = 4 * 1024;
 
 /** How long a lingering socket waits for the peer to close when the connection has no `closeTimeout` of its own. */
 const DEFAULT_LINGER = 5000;
@@ -79,10 +95,17 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   #lingerUntil = Number.POSITIVE_INFINITY;
   /** While lingering: when to close whatever comes. */
   #lingerLimit = Number.POSITIVE_INFINITY;
+  /** The send queue went above {@link HIGH_WATER} and has not yet drained to {@link LOW_WATER}: reading is stopped. */
+  #paused = false;
+  /** The fixed cost reserved for this connection, and where: released with the socket. */
+  readonly #budget: MemoryBudget | undefined;
+  readonly #reserved: number;
 
   constructor(options: SocketDriverOptions) {
     super(options);
     this.#scheduler = options.scheduler;
+    this.#budget = options.budget;
+    this.#reserved = options.budget === undefined ? 0 : (options.reserved ?? 0);
     this.#scheduler.add(this);
   }
 
@@ -190,6 +213,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   /** Bytes arrived: all of them are read and go into the connection (or are discarded while lingering). */
   socketReadable(_count?: number): void {
     if (this.#socket === undefined || this.#closed) return;
+    if (this.#paused && this.#lingerUntil === Number.POSITIVE_INFINITY) return; // the bytes stay in the socket until the queue drains
     const data = this.readSocket();
     if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
       // Lingering: the bytes are dropped, and the quiet period starts again.
@@ -250,8 +274,19 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       this.consumeOutput(chunk.length);
       this.written(chunk.length);
     }
-    if (this.transportCloseRequested && this.bufferedAmount === 0) this.lingerOrClose();
-    else this.#scheduler.updateFor(this);
+    if (this.transportCloseRequested && this.bufferedAmount === 0) {
+      this.lingerOrClose();
+      return;
+    }
+    this.#scheduler.updateFor(this);
+    const queued = this.bufferedAmount;
+    if (queued > HIGH_WATER) {
+      this.#paused = true;
+    } else if (this.#paused && queued <= LOW_WATER) {
+      this.#paused = false;
+      this.events.onDrain?.();
+      this.socketReadable(); // what arrived while reading was stopped
+    }
   }
 
   private lingerOrClose(): void {
@@ -304,6 +339,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       if (this.failure === undefined) super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? error.message : String(error)));
     } finally {
       this.#scheduler.remove(this);
+      if (this.#reserved > 0) this.#budget!.release(this.#reserved);
       this.transportClosed();
     }
   }
