@@ -9,6 +9,10 @@
  *   {@link useTextCodec}, with the tail check of {@link streamingTextCodec}
  *   that makes it fail at the first invalid byte.
  *
+ * - the device-wide memory budget (`config.websocket.memoryBudget` from the
+ *   manifest, or {@link ESP32_MEMORY_BUDGET_BYTES}), through
+ *   {@link setMemoryBudget}: on Node there is no limit unless one is set.
+ *
  * The SHA-1 (`crypt` Digest "SHA1"), the random source (`rng`), the timer
  * and the sockets need no glue: `modules/websocket/transport/platform.ts`
  * and the adapters import them by their SDK specifiers.
@@ -18,17 +22,22 @@
  * device entry (`hosts/moddable/main.ts` through `install.ts`) does it
  * before the app's module body runs. This module itself may be preloaded.
  */
+import config from "mc/config";
 import Logical from "logical";
 import TextDecoder from "text/decoder";
 import TextEncoder from "text/encoder";
 import { setMaskImplementation } from "../../modules/websocket/core/mask";
 import { useTextCodec, type TextDecoderClass } from "../../modules/websocket/core/utf8";
+import { ESP32_MEMORY_BUDGET_BYTES } from "../../modules/websocket/core/memory-budget";
+import { setMemoryBudget } from "../../modules/websocket/transport/platform";
 import { logicalMask, streamingTextCodec } from "./fast-paths";
 
 /** What {@link installDevicePlatform} plugged in. */
 export interface DevicePlatform {
   readonly mask: "Logical.xor";
   readonly text: "native";
+  /** The memory budget's limit, in bytes. */
+  readonly memoryBudget: number;
 }
 
 let installed: DevicePlatform | undefined;
@@ -39,6 +48,8 @@ export function installDevicePlatform(): DevicePlatform {
   setMaskImplementation(logicalMask((dst, src, count) => (count === undefined ? Logical.xor(dst, src) : Logical.xor(dst, src, count))));
   // The SDK types the label as "utf-8" only; the core passes exactly that.
   useTextCodec(streamingTextCodec(TextDecoder as unknown as TextDecoderClass, TextEncoder));
-  installed = { mask: "Logical.xor", text: "native" };
+  const memoryBudget = config.websocket?.memoryBudget ?? ESP32_MEMORY_BUDGET_BYTES;
+  setMemoryBudget(memoryBudget);
+  installed = { mask: "Logical.xor", text: "native", memoryBudget };
   return installed;
 }

@@ -18,6 +18,8 @@ declare module "mc/config" {
     pingInterval?: number;
     /** Seconds a keepalive ping may go unanswered; 0 waits forever. */
     pingTimeout?: number;
+    /** The library's device-wide memory budget, bytes (default: ESP32_MEMORY_BUDGET_BYTES). */
+    memoryBudget?: number;
   }
   const config: Readonly<Record<string, unknown> & { websocket?: Readonly<WebSocketConfig> }>;
   export default config;

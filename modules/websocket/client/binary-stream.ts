@@ -32,7 +32,7 @@ export class BinaryStream {
   pump(connection: Connection, highWater: number, stillSending: () => boolean, ended: () => void): void {
     try {
       while (stillSending() && connection.state === ConnectionState.Open && connection.bufferedAmount < highWater) {
-        const fragment = this.#nextFragment();
+        const fragment = this.nextFragment();
         const last = this.#finished;
         connection.sendBinary(fragment, last);
         if (last) ended();
@@ -45,7 +45,7 @@ export class BinaryStream {
   }
 
   /** The next fragment (empty only for an empty source), and whether it is the last in {@link #finished}. */
-  #nextFragment(): Uint8Array {
+  private nextFragment(): Uint8Array {
     const current = this.#held ?? this.#pull();
     this.#held = undefined;
     const next = current === undefined ? undefined : this.#pull();

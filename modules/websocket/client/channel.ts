@@ -121,7 +121,7 @@ export class WebSocketChannel implements AttemptOwner {
   }
 
   set protocol(value: string) {
-    this.#notOpened("protocol");
+    this.notOpened("protocol");
     this.#requested = subprotocolList(value);
   }
 
@@ -141,7 +141,7 @@ export class WebSocketChannel implements AttemptOwner {
   }
 
   set pingInterval(value: number) {
-    this.#notOpened("pingInterval");
+    this.notOpened("pingInterval");
     this.#pingInterval = seconds(value, "pingInterval") / 1000;
   }
 
@@ -151,7 +151,7 @@ export class WebSocketChannel implements AttemptOwner {
   }
 
   set pingTimeout(value: number) {
-    this.#notOpened("pingTimeout");
+    this.notOpened("pingTimeout");
     this.#pingTimeout = seconds(value, "pingTimeout") / 1000;
   }
 
@@ -186,17 +186,17 @@ export class WebSocketChannel implements AttemptOwner {
     this.#origin = origin;
     this.#listener = listener;
     this.#context = context;
-    Timer.set(() => this.#connect(target));
+    Timer.set(() => this.connect(target));
   }
 
   /** Sends a text message. Throws NS_ERROR_NOT_CONNECTED unless open. */
   sendMsg(message: string): void {
-    this.#dataConnection().sendText(message);
+    this.dataConnection().sendText(message);
   }
 
   /** Sends a binary message (copy the bytes first if you will change them before `onAcknowledge`). */
   sendBinaryMsg(message: Uint8Array): void {
-    this.#dataConnection().sendBinary(message);
+    this.dataConnection().sendBinary(message);
   }
 
   /**
@@ -207,9 +207,9 @@ export class WebSocketChannel implements AttemptOwner {
    * may not be sent until it is done (NS_ERROR_IN_PROGRESS).
    */
   sendBinaryStream(source: BinarySource, length?: number): void {
-    this.#dataConnection();
+    this.dataConnection();
     this.#stream = new BinaryStream(source, this.#fragmentSize, length);
-    this.#pump();
+    this.pump();
   }
 
   /** Whether a `sendBinaryStream` message is still being sent. */
@@ -233,7 +233,7 @@ export class WebSocketChannel implements AttemptOwner {
       if (this.#attempt !== undefined) this.#attempt.close();
       else if (this.#lookup.pending) {
         this.#lookup.cancel();
-        Timer.set(() => this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" })));
+        Timer.set(() => this.stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" })));
       }
       // else: #connect is pending and will see #aborted.
       return;
@@ -244,17 +244,17 @@ export class WebSocketChannel implements AttemptOwner {
 
   // ── Connecting ─────────────────────────────────────────────────────────
 
-  #connect(target: WsUri): void {
+  private connect(target: WsUri): void {
     if (this.#phase === Phase.Stopped) return;
-    if (this.#aborted) return this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
+    if (this.#aborted) return this.stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
     this.#uri = target;
-    const unknownHost = (message: string) => this.#stop(new ChannelStatus("NS_ERROR_UNKNOWN_HOST", { message }));
-    this.#lookup.find(target.host, this.#options.dns ?? WebSocketChannel.dns, (address) => this.#dial(target, address), unknownHost);
+    const unknownHost = (message: string) => this.stop(new ChannelStatus("NS_ERROR_UNKNOWN_HOST", { message }));
+    this.#lookup.find(target.host, this.#options.dns ?? WebSocketChannel.dns, (address) => this.dial(target, address), unknownHost);
   }
 
-  #dial(target: WsUri, address: string): void {
+  private dial(target: WsUri, address: string): void {
     if (this.#phase === Phase.Stopped) return;
-    if (this.#aborted) return this.#stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
+    if (this.#aborted) return this.stop(new ChannelStatus("NS_ERROR_ABORT", { message: "closed before it opened" }));
     const attempt = new Attempt(this, target, {
       limits: this.#options.limits,
       openTimeout: this.#openTimeout,
@@ -313,7 +313,7 @@ export class WebSocketChannel implements AttemptOwner {
       this.#pumpQueued = true;
       void Promise.resolve().then(() => {
         this.#pumpQueued = false;
-        this.#pump();
+        this.pump();
       });
     }
   }
@@ -325,21 +325,21 @@ export class WebSocketChannel implements AttemptOwner {
     const started = this.#phase >= Phase.Open;
     const failure = attempt.failure;
     if (failure instanceof HandshakeError && failure.code === "WS_ERR_REDIRECT" && !this.#aborted && this.#phase !== Phase.Stopped) {
-      this.#redirect(failure);
+      this.redirect(failure);
       return;
     }
-    this.#stop(statusOfEndedAttempt(attempt.outcome(result, started, this.#aborted, this.#openTimeout)));
+    this.stop(statusOfEndedAttempt(attempt.outcome(result, started, this.#aborted, this.#openTimeout)));
   }
 
-  #redirect(error: HandshakeError): void {
+  private redirect(error: HandshakeError): void {
     const next = redirectTarget(error, this.#uri!, this.#redirects, this.#maxRedirects);
-    if (next instanceof ChannelStatus) return this.#stop(next);
+    if (next instanceof ChannelStatus) return this.stop(next);
     this.#redirects++;
     this.#uri = next;
-    Timer.set(() => this.#connect(next));
+    Timer.set(() => this.connect(next));
   }
 
-  #stop(status: ChannelStatus): void {
+  private stop(status: ChannelStatus): void {
     if (this.#phase === Phase.Stopped) return;
     this.#phase = Phase.Stopped;
     this.#stream = undefined;
@@ -357,7 +357,7 @@ export class WebSocketChannel implements AttemptOwner {
 
   // ── Sending ────────────────────────────────────────────────────────────
 
-  #dataConnection(): Attempt {
+  private dataConnection(): Attempt {
     const attempt = this.#attempt;
     if (this.#phase !== Phase.Open || attempt === undefined || attempt.state !== ConnectionState.Open) {
       throw new ChannelError("NS_ERROR_NOT_CONNECTED", "the channel is not open");
@@ -366,7 +366,7 @@ export class WebSocketChannel implements AttemptOwner {
     return attempt;
   }
 
-  #pump(): void {
+  private pump(): void {
     const stream = this.#stream;
     const connection = this.#attempt;
     if (stream === undefined || connection === undefined) return;
@@ -375,7 +375,7 @@ export class WebSocketChannel implements AttemptOwner {
     stream.pump(connection, this.#fragmentSize * 2, stillSending, ended);
   }
 
-  #notOpened(what: string): void {
+  private notOpened(what: string): void {
     if (this.#phase !== Phase.New) throw new ChannelError("NS_ERROR_IN_PROGRESS", `${what} can only be set before asyncOpen`);
   }
 }

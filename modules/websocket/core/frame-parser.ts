@@ -59,10 +59,7 @@ export type ParserState = (typeof ParserState)[keyof typeof ParserState];
 
 const TWO_TO_32 = 0x100000000;
 
-/**
- * See the module comment. Helpers are TS-`private`, not `#` methods: XS gives
- * every instance a slot per `#` method, and a device keeps many parsers.
- */
+/** See the module comment. */
 export class FrameParser {
   #state: ParserState = ParserState.Header;
   readonly #sink: FrameSink;

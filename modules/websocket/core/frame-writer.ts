@@ -14,7 +14,7 @@ import { OutboundQueue } from "./outbound-queue";
 /** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
 const COALESCE_LIMIT = 1024;
 
-/** See the module comment. The helper is TS-`private`, not a `#` method: XS gives every instance a slot per `#` method. */
+/** See the module comment. */
 export class FrameWriter {
   readonly #queue = new OutboundQueue();
   /** Masking keys: present at a client, absent at a server. */

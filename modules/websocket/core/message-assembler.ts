@@ -75,7 +75,7 @@ export const MIN_BLOCK = 1024;
 const EMPTY = new Uint8Array(0);
 const NO_OPTIONS: AssemblerOptions = {};
 
-/** See the module comment. Helpers are TS-`private`, not `#` methods: XS gives every instance a slot per `#` method. */
+/** See the module comment. */
 export class MessageAssembler implements FrameSink {
   readonly #events: MessageEvents;
   readonly #control: ControlFrameSink;

@@ -18,7 +18,7 @@ import type { AcceptOptions, ClientHandshakeResult, ClientRequestOptions, Random
 import { HttpHeadReader, serializeHead, type HttpHead, type HttpHeadLimits } from "./http-head";
 import { concatBytes } from "./bytes";
 
-/** See the module comment. Helpers are TS-`private`, not `#` methods: XS gives every instance a slot per `#` method. */
+/** See the module comment. */
 export class OpeningHandshake {
   readonly #sha1: Sha1 | undefined;
   /** Reads the peer's head; dropped once the head is whole. */

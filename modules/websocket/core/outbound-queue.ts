@@ -17,7 +17,7 @@ interface Entry {
   sent: number;
 }
 
-/** See the module comment. The helper is TS-`private`, not a `#` method: XS gives every instance a slot per `#` method. */
+/** See the module comment. */
 export class OutboundQueue {
   /** Made for the first entry and dropped once drained: an idle connection holds no array. */
   #entries: Entry[] | undefined;

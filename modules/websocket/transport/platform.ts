@@ -55,7 +55,7 @@ let budget: MemoryBudget | undefined;
  * until {@link setMemoryBudget}.
  */
 export function sharedBudget(): MemoryBudget {
-  const configured = (config as { websocket?: { memoryBudget?: number } }).websocket?.memoryBudget;
+  const configured = config.websocket?.memoryBudget;
   budget ??= new MemoryBudget(configured ?? Number.MAX_SAFE_INTEGER);
   return budget;
 }
