@@ -64,7 +64,10 @@ export class FrameWriter {
     }
     const budget = this.#budget;
     if (budget !== undefined) {
-      const size = frameHeaderLength(payload.length, this.#keys !== undefined) + payload.length;
+      // What the library allocates for the frame: its header, and the payload when it encoded the text itself or
+      // copies a small payload in with the header; a large binary payload is queued as the caller's own bytes.
+      const header = frameHeaderLength(payload.length, this.#keys !== undefined);
+      const size = opcode === Opcode.Text || payload.length <= COALESCE_LIMIT ? header + payload.length : header;
       if (!budget.tryReserve(size)) {
         throw new UsageError("WS_ERR_BUDGET_EXCEEDED", `the device's memory budget cannot hold ${size} more bytes (${budget.available} of ${budget.limit} free)`);
       }

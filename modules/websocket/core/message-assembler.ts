@@ -305,10 +305,19 @@ export class MessageAssembler implements FrameSink {
     return first ?? new Uint8Array(0);
   }
 
-  /** Hands a whole message on, then releases its reservation (the handler has had it; a handler that throws releases it too). */
+  /**
+   * Hands a whole message on, then releases its reservation (the handler has
+   * had it; a handler that throws releases it too). A text's bytes are
+   * garbage once decoded, so only its string stays reserved while the
+   * handler runs (room for an echo to encode it again).
+   */
   private deliver(text: string | undefined, data: Uint8Array | undefined): void {
-    const held = this.#held;
+    let held = this.#held;
     this.#held = 0;
+    if (text !== undefined && held > this.#messageSize) {
+      this.#budget!.release(held - this.#messageSize);
+      held = this.#messageSize;
+    }
     try {
       if (text !== undefined) this.#events.onText?.(text);
       else this.#events.onBinary?.(data!);
