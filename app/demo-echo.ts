@@ -6,7 +6,8 @@
  * An echo that cannot be queued is never dropped in silence: the connection
  * is closed with 1009 when the message alone is larger than the send queue
  * (it can never be echoed) or 1013 (Try Again Later) when the queue is full
- * of earlier echoes, and the refusal is logged.
+ * of earlier echoes or the device's memory budget cannot hold the echo, and
+ * the refusal is logged.
  */
 import { CloseCode } from "../modules/websocket/core/close-code";
 import { ReadyState, type ServerConnection } from "../modules/websocket/server/server";
@@ -24,10 +25,11 @@ function echoMessage(this: ServerConnection, data: string | Uint8Array): void {
   } catch (error) {
     // Not open any more: the message arrived as the connection began to close; its close event tells how it ended.
     if (this.readyState !== ReadyState.OPEN) return;
-    const alone = this.bufferedAmount === 0;
+    const overBudget = (error as { code?: string }).code === "WS_ERR_BUDGET_EXCEEDED";
+    const alone = !overBudget && this.bufferedAmount === 0;
     const code = alone ? CloseCode.MessageTooBig : CloseCode.TryAgainLater;
     log(`echo refused (${error instanceof Error ? error.message : String(error)}): closing with ${code}`);
-    this.close(code, alone ? "echo larger than the send queue" : "send queue full");
+    this.close(code, overBudget ? "device memory busy" : alone ? "echo larger than the send queue" : "send queue full");
   }
 }
 

@@ -383,7 +383,7 @@ export class Connection implements ControlFrameSink {
   /** Sends a text message, or a fragment of one when `fin` is false (§5.4). */
   sendText(text: string, fin = true): void {
     this.checkOpen("messages");
-    this.#writer.message(Opcode.Text, encodeUtf8(text), fin);
+    this.#writer.text(text, fin);
   }
 
   /** Sends a binary message, or a fragment of one when `fin` is false. Large payloads are queued as views: do not change them until sent. */

@@ -10,6 +10,7 @@ import type { MaskKeyPool } from "./mask-key-pool";
 import type { MemoryBudget } from "./memory-budget";
 import { Opcode } from "./opcode";
 import { OutboundQueue } from "./outbound-queue";
+import { encodeUtf8, utf8Length } from "./utf8";
 
 /** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
 const COALESCE_LIMIT = 1024;
@@ -56,23 +57,51 @@ export class FrameWriter {
    * pass the queue limit (leaving the queue as it was).
    */
   message(opcode: number, payload: Uint8Array, fin: boolean): void {
+    this.checkMessage(opcode, payload.length);
+    // What the library allocates for the frame: its header, and a small payload copied in with it;
+    // a large payload is queued as the caller's own bytes.
+    const header = frameHeaderLength(payload.length, this.#keys !== undefined);
+    this.reserve(payload.length <= COALESCE_LIMIT ? header + payload.length : header);
+    this.queueMessage(opcode, payload, fin);
+  }
+
+  /**
+   * Queues a text message, or a fragment of one: as {@link message}, with
+   * its UTF-8 bytes reserved in the budget before they are made (an echo the
+   * device cannot afford is refused, never allocated).
+   */
+  text(text: string, fin: boolean): void {
+    if (this.#budget === undefined) {
+      this.message(Opcode.Text, encodeUtf8(text), fin);
+      return;
+    }
+    const length = utf8Length(text);
+    this.checkMessage(Opcode.Text, length);
+    this.reserve(frameHeaderLength(length, this.#keys !== undefined) + length);
+    this.queueMessage(Opcode.Text, encodeUtf8(text), fin);
+  }
+
+  /** Refuses a fragment of the other type, and a frame that would pass the queue limit. */
+  private checkMessage(opcode: number, length: number): void {
     if (this.#sendingOpcode !== 0 && this.#sendingOpcode !== opcode) {
       throw new UsageError("WS_ERR_INVALID_STATE", "a fragmented message of the other type is in progress");
     }
-    if (!this.fits(payload.length)) {
+    if (!this.fits(length)) {
       throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.maxQueuedBytes}`);
     }
+  }
+
+  /** Reserves `size` bytes in the budget, if there is one, or refuses with `WS_ERR_BUDGET_EXCEEDED`. */
+  private reserve(size: number): void {
     const budget = this.#budget;
-    if (budget !== undefined) {
-      // What the library allocates for the frame: its header, and the payload when it encoded the text itself or
-      // copies a small payload in with the header; a large binary payload is queued as the caller's own bytes.
-      const header = frameHeaderLength(payload.length, this.#keys !== undefined);
-      const size = opcode === Opcode.Text || payload.length <= COALESCE_LIMIT ? header + payload.length : header;
-      if (!budget.tryReserve(size)) {
-        throw new UsageError("WS_ERR_BUDGET_EXCEEDED", `the device's memory budget cannot hold ${size} more bytes (${budget.available} of ${budget.limit} free)`);
-      }
-      this.#reserved += size;
+    if (budget === undefined) return;
+    if (!budget.tryReserve(size)) {
+      throw new UsageError("WS_ERR_BUDGET_EXCEEDED", `the device's memory budget cannot hold ${size} more bytes (${budget.available} of ${budget.limit} free)`);
     }
+    this.#reserved += size;
+  }
+
+  private queueMessage(opcode: number, payload: Uint8Array, fin: boolean): void {
     const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
     this.#sendingOpcode = fin ? 0 : opcode;
     this.queueFrame(wireOpcode, payload, fin, true);

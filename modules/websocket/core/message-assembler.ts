@@ -219,19 +219,26 @@ export class MessageAssembler implements FrameSink {
       return;
     }
     if (opcode === Opcode.Text) {
-      let text = this.#text;
-      if (text !== undefined) {
-        this.#text = undefined;
-        text += this.endText();
-      } else {
-        this.endText();
-        const bytes = this.take();
-        text = bytes.length === 0 ? "" : this.decode(bytes) + this.endText();
-      }
-      this.deliver(text, undefined);
+      this.deliver(this.wholeText(), undefined);
     } else {
       this.deliver(undefined, this.take());
     }
+  }
+
+  /**
+   * The text of the finished message. A function of its own, so that the
+   * bytes it decodes are unreachable once it returns: while the handler runs
+   * (and perhaps echoes the text) only the string is held.
+   */
+  private wholeText(): string {
+    const decoded = this.#text;
+    if (decoded !== undefined) {
+      this.#text = undefined;
+      return joinTail(decoded, this.endText());
+    }
+    this.endText();
+    const bytes = this.take();
+    return bytes.length === 0 ? "" : joinTail(this.decode(bytes), this.endText());
   }
 
   /**
@@ -361,4 +368,9 @@ export class MessageAssembler implements FrameSink {
     this.dispose();
     throw new ProtocolError(code, detail);
   }
+}
+
+/** `text` with `tail` after it; `text` itself when the tail is empty (no copy of a large string for nothing). */
+function joinTail(text: string, tail: string): string {
+  return tail === "" ? text : text + tail;
 }
