@@ -83,7 +83,7 @@ export function openSocket(target: WsUri, address: string, options: TlsOptions, 
       address,
       port: target.port,
       host: serverName,
-      TCP: { io: TCP },
+      TCP: { io: guardedTcp(callbacks) },
       secure,
       nodelay: true,
       // The TLS socket does not call its callbacks with itself as `this`: closures.
@@ -101,6 +101,35 @@ export function openSocket(target: WsUri, address: string, options: TlsOptions, 
     onWritable: targetCallbacks.onWritable,
     onError: targetCallbacks.onError,
   });
+}
+
+/**
+ * The TCP class a TLS socket runs over, with the TLS socket's own handlers
+ * guarded. The SDK's TLS socket does its handshake (and reads) inside its
+ * TCP socket's callbacks, so a certificate it cannot verify throws
+ * (`TLSError: certificate: auth err`) out of a callback of the SDK's, before
+ * any of ours runs, and nothing would catch it (on the device, the VM would
+ * abort). Here such a throw fails the connection instead
+ * (`callbacks.socketFailed`: WS_ERR_TRANSPORT, then `onStop` on a client).
+ * One class per TLS connection (it carries the connection to fail): clients
+ * are few.
+ */
+export function guardedTcp(callbacks: SocketCallbacks): typeof TCP {
+  const guard = <A extends unknown[]>(handler: ((this: TCP, ...args: A) => void) | null | undefined) =>
+    handler == null
+      ? handler
+      : function (this: TCP, ...args: A): void {
+          try {
+            handler.apply(this, args);
+          } catch (error) {
+            callbacks.socketFailed(error);
+          }
+        };
+  return class GuardedTCP extends TCP {
+    constructor(options: ConstructorParameters<typeof TCP>[0]) {
+      super({ ...options, onReadable: guard(options.onReadable), onWritable: guard(options.onWritable), onError: guard(options.onError) });
+    }
+  };
 }
 
 /** What `securityInfo` holds once a wss: connection to `target` over `socket` (made by {@link openSocket}) has opened. */

@@ -13,5 +13,5 @@ export * from "./channel";
 export * from "./websocket";
 export * from "./reconnect";
 export * from "../keepalive/index";
-export { sharedScheduler } from "../transport/platform";
+export { setMemoryBudget, sharedBudget, sharedScheduler } from "../transport/platform";
 export type { DeadlineScheduler } from "../transport/deadline-scheduler";

@@ -75,9 +75,29 @@ export class FrameWriter {
       this.message(Opcode.Text, encodeUtf8(text), fin);
       return;
     }
+    // At most 3 bytes per UTF-16 unit: when that fits, reserve it, encode natively, and give back the rest;
+    // only near the budget's limit is the exact length counted first (a loop over the string, slow on XS).
+    const masked = this.#keys !== undefined;
+    const bound = text.length * 3;
+    const upTo = frameHeaderLength(bound, masked) + bound;
+    if (this.#budget.available >= upTo) {
+      this.checkMessage(Opcode.Text, text.length); // the UTF-8 is at least this long
+      this.reserve(upTo);
+      let payload: Uint8Array;
+      try {
+        payload = encodeUtf8(text);
+        this.checkMessage(Opcode.Text, payload.length);
+      } catch (error) {
+        this.release(upTo);
+        throw error;
+      }
+      this.release(upTo - (frameHeaderLength(payload.length, masked) + payload.length));
+      this.queueMessage(Opcode.Text, payload, fin);
+      return;
+    }
     const length = utf8Length(text);
     this.checkMessage(Opcode.Text, length);
-    this.reserve(frameHeaderLength(length, this.#keys !== undefined) + length);
+    this.reserve(frameHeaderLength(length, masked) + length);
     this.queueMessage(Opcode.Text, encodeUtf8(text), fin);
   }
 

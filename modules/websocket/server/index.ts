@@ -17,3 +17,5 @@ export {
 } from "./browser-socket-handler";
 export { HttpListener, type PageHandler, type PageResponse } from "./http-listener";
 export { Emitter, type EventMap, type Listener } from "./emitter";
+export { setMemoryBudget, sharedBudget } from "../transport/platform";
+export { MemoryBudget } from "../core/memory-budget";

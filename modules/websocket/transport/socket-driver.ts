@@ -53,6 +53,8 @@ export interface SocketCallbacks {
   socketReadable(count: number): void;
   socketWritable(count: number): void;
   socketError(): void;
+  /** Something the socket runs threw on its own callback (a TLS socket's handshake): the connection fails. */
+  socketFailed(error: unknown): void;
 }
 
 /** Options of a {@link SocketDriver}: the connection's, plus the host's scheduler. */
@@ -267,7 +269,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       try {
         room = socket.write(chunk);
       } catch (error) {
-        this.transportFailed(error);
+        this.socketFailed(error);
         return;
       }
       this.#writable = room ?? 0;
@@ -311,13 +313,14 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       const data = this.#socket!.read();
       return data !== undefined && data.byteLength > 0 ? data : undefined;
     } catch (error) {
-      this.transportFailed(error);
+      this.socketFailed(error);
       return undefined;
     }
   }
 
-  /** A socket call threw: the connection fails (no close frame can follow), and the socket goes. */
-  private transportFailed(error: unknown): void {
+  /** A socket call threw: the connection fails with `WS_ERR_TRANSPORT` (no close frame can follow), and the socket goes. */
+  socketFailed(error: unknown): void {
+    if (this.#closed) return;
     super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
     this.closeSocket();
   }

@@ -170,7 +170,7 @@ export function keepalivePair(options: PairOptions): KeepalivePair {
   });
   if (options.answer === false) {
     // A dead path: nothing the client sends arrives.
-    serverSocket.callbacks = { socketReadable: () => serverSocket.read(), socketWritable: () => {}, socketError: () => {} };
+    serverSocket.callbacks = { socketReadable: () => serverSocket.read(), socketWritable: () => {}, socketError: () => {}, socketFailed: () => {} };
   }
   const client = drivenEndpoint(clientSocket, scheduler, {
     role: "client",
