@@ -11,7 +11,7 @@ import { defaultLimits } from "../../modules/websocket/core/limits";
 import { MemoryBudget } from "../../modules/websocket/core/memory-budget";
 import { MessageAssembler, MIN_BLOCK, type AssemblerOptions } from "../../modules/websocket/core/message-assembler";
 import { bytesEqual, check, equal, hex, throwsCode, type VectorCase } from "./harness";
-import { concat, encodeFrame, OP, pattern, utf8Text } from "./support/frames";
+import { concat, encodeFrame, join, OP, pattern, utf8Text } from "./support/frames";
 import { chunkings } from "./support/split";
 
 /** What the assembler delivered, in order. */
@@ -72,16 +72,7 @@ function fragmented(opcode: number, payload: Uint8Array, size: number): Uint8Arr
     const end = Math.min(payload.length, at + size);
     frames.push(frame(at === 0 ? opcode : OP.cont, payload.subarray(at, end), end === payload.length));
   }
-  // Joined in place, not spread into concat(): thousands of arguments overflow the XS stack.
-  let length = 0;
-  for (const f of frames) length += f.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const f of frames) {
-    out.set(f, at);
-    at += f.length;
-  }
-  return out;
+  return join(frames);
 }
 
 export const messageAssemblerCases: VectorCase[] = [

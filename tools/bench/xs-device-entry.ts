@@ -24,6 +24,7 @@ import { useTextCodec, type TextDecoderClass, type TextEncoderLike } from "../..
 import { DeadlineScheduler } from "../../modules/websocket/transport/deadline-scheduler";
 import { SocketDriver, type ByteSocket } from "../../modules/websocket/transport/socket-driver";
 import { logicalMask, streamingTextCodec, type XorFunction } from "../../hosts/moddable/fast-paths";
+import { collect, report, xorStandIn } from "./xs-entry-support";
 import { clientFrame } from "./xs-frames";
 import StandInTimer from "./xs-standins/timer";
 
@@ -49,23 +50,6 @@ export const BIG_MESSAGE = 64 * 1024;
 /** TCP-sized pieces, as the socket hands them over. */
 const SEGMENT = 1460;
 
-/** `Logical.xor` semantics in JS (the bench measures memory, not speed). */
-const xorStandIn: XorFunction = (dst, src, count) => {
-  const d = dst instanceof ArrayBuffer ? new Uint8Array(dst) : new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
-  const s = typeof src === "number" ? Uint8Array.of(src) : typeof src === "string" ? new TextEncoder().encode(src) : src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-  const n = count ?? d.length;
-  for (let i = 0; i < n; i++) d[i]! ^= s[i % s.length]!;
-};
-
-function collect(): void {
-  g.gc?.();
-  g.gc?.();
-}
-
-function report(value: unknown): void {
-  const json = JSON.stringify(value ?? null);
-  g.issueCommand?.(new TextEncoder().encode(json).buffer as ArrayBuffer);
-}
 
 // The real scheduler (one Set entry per connection), on the stand-in timer of
 // xs-standins/timer.ts (the bundle maps the SDK's "timer" to it) and a clock

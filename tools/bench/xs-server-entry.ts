@@ -19,6 +19,7 @@
 import { Server, type ServerConnection } from "../../modules/websocket/server/server";
 import { setMaskImplementation } from "../../modules/websocket/core/mask";
 import { logicalMask, type XorFunction } from "../../hosts/moddable/fast-paths";
+import { collect, report, xorStandIn } from "./xs-entry-support";
 import { clientCloseFrame, clientFrame, upgradeRequest } from "./xs-frames";
 import { pump } from "./xs-standins/loop";
 import { connect, type Pipe } from "./xs-standins/net";
@@ -49,22 +50,6 @@ const ECHO_BYTES = 2 + HELLO.length;
 /** The server's close frame: header and status code. */
 const CLOSE_BYTES = 4;
 
-/** `Logical.xor` semantics in JS, as in xs-device-entry.ts (memory, not speed, is measured). */
-const xorStandIn: XorFunction = (dst, src, count) => {
-  const d = dst instanceof ArrayBuffer ? new Uint8Array(dst) : new Uint8Array(dst.buffer, dst.byteOffset, dst.byteLength);
-  const s = typeof src === "number" ? Uint8Array.of(src) : typeof src === "string" ? new TextEncoder().encode(src) : src instanceof ArrayBuffer ? new Uint8Array(src) : new Uint8Array(src.buffer, src.byteOffset, src.byteLength);
-  const n = count ?? d.length;
-  for (let i = 0; i < n; i++) d[i]! ^= s[i % s.length]!;
-};
-
-function collect(): void {
-  g.gc?.();
-  g.gc?.();
-}
-
-function report(value: unknown): void {
-  g.issueCommand?.(new TextEncoder().encode(JSON.stringify(value ?? null)).buffer as ArrayBuffer);
-}
 
 let server: Server | undefined;
 

@@ -117,6 +117,11 @@ export function closePayload(code: number, reason: Uint8Array = new Uint8Array(0
 
 /** Concatenates byte arrays. */
 export function concat(...parts: Uint8Array[]): Uint8Array {
+  return join(parts);
+}
+
+/** Concatenates an array of byte arrays (no spread: thousands of arguments overflow the XS stack). */
+export function join(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const part of parts) length += part.length;
   const out = new Uint8Array(length);
