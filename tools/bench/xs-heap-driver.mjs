@@ -8,7 +8,7 @@
  *
  * The entry is bundled from source with esbuild (as test/xs/driver.mjs does)
  * and evaluated in a fresh `@agoric/xsnap` worker. The SDK modules it may
- * reach (`timer`, `crypt`, `rng`, `embedded:io/socket/listener`,
+ * reach (`timer`, `crypt`, `rng`, `mc/config`, `embedded:io/socket/listener`,
  * `embedded:io/socket/tcp`) are bundled from the bench's stand-ins in
  * tools/bench/xs-standins/. `--config JSON` sets `globalThis.__benchConfig`
  * before the entry runs. It must set
@@ -58,11 +58,12 @@ const STAND_INS = {
   rng: "rng.ts",
   "embedded:io/socket/listener": "listener.ts",
   "embedded:io/socket/tcp": "tcp.ts",
+  "mc/config": "mc-config.ts",
 };
 const standInPlugin = {
   name: "xs-bench-stand-ins",
   setup(build) {
-    build.onResolve({ filter: /^(timer|crypt|rng|embedded:io\/socket\/(listener|tcp))$/ }, (args) => ({
+    build.onResolve({ filter: /^(timer|crypt|rng|mc\/config|embedded:io\/socket\/(listener|tcp))$/ }, (args) => ({
       path: fileURLToPath(new URL(`./xs-standins/${STAND_INS[args.path]}`, import.meta.url)),
     }));
   },
