@@ -6,12 +6,32 @@
  */
 import { ProtocolError } from "../../modules/websocket/core/errors";
 import { bytesEqual, check, equal, hex, type VectorCase } from "./harness";
-import { ascii, encodeFrame, OP } from "./support/frames";
+import { ascii, concat, encodeFrame, OP } from "./support/frames";
 import { defaultRequest, expectFailure, openPair, pipe, settle, take, takeFrames } from "./support/pipe";
 
 const KEY = hex("01020304");
 
 export const connectionKeepaliveCases: VectorCase[] = [
+  {
+    name: "idle timeout: after idleTimeout of receive silence the connection closes with 1001 \"idle\"; anything received postpones it",
+    run() {
+      const pair = openPair({ server: { idleTimeout: 1000 } });
+      equal(pair.server.nextDeadline(), 1000, "the idle deadline");
+      pair.clock.t = 600;
+      pair.server.receive(encodeFrame({ opcode: OP.text, payload: ascii("hi"), key: KEY }));
+      equal(pair.server.nextDeadline(), 1600, "postponed by a message");
+      pair.server.handleTimeout(1599);
+      equal(pair.server.peekOutput(), undefined, "nothing before the deadline");
+      pair.clock.t = 1600;
+      pair.server.handleTimeout();
+      const frames = takeFrames(pair.server);
+      equal(frames.length, 1, "one frame");
+      equal(frames[0]!.opcode, OP.close, "a close frame");
+      bytesEqual(frames[0]!.payload, concat(hex("03e9"), ascii("idle")), "1001, \"idle\"");
+      equal(pair.server.state, 2, "CLOSING: a clean closing handshake follows");
+      equal(pair.s.errors.length, 0, "not a failure");
+    },
+  },
   {
     name: "keepalive: no ping before pingInterval of silence, a ping at it, the round-trip time from ping to pong",
     run() {

@@ -106,4 +106,9 @@ export interface ConnectionSettings {
   pingInterval?: number;
   /** Fail when a keepalive ping gets no answer in this time; 0 (default) to wait forever. */
   pingTimeout?: number;
+  /**
+   * Close with 1001 ("idle") after this much receive silence while open;
+   * 0 (default) for never. A peer that answers keepalive pings is never idle.
+   */
+  idleTimeout?: number;
 }

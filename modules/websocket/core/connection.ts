@@ -94,7 +94,8 @@ export class Connection implements ControlFrameSink {
     const created = this.#now();
     this.#pingTimeout = options.pingTimeout ?? 0;
     const pingInterval = options.pingInterval ?? 0;
-    if (pingInterval > 0) this.#keepalive = new Keepalive(pingInterval, this.#pingTimeout, created);
+    const idleTimeout = options.idleTimeout ?? 0;
+    if (pingInterval > 0 || idleTimeout > 0) this.#keepalive = new Keepalive(pingInterval, this.#pingTimeout, created, idleTimeout);
     if (options.open === true) {
       this.#state = ConnectionState.Open;
     } else {
@@ -119,7 +120,8 @@ export class Connection implements ControlFrameSink {
     if (settings.closeTimeout !== undefined) this.#closeTimeout = settings.closeTimeout;
     if (settings.pingTimeout !== undefined) this.#pingTimeout = settings.pingTimeout;
     const pingInterval = settings.pingInterval ?? this.#keepalive?.interval ?? 0;
-    this.#keepalive = pingInterval > 0 ? new Keepalive(pingInterval, this.#pingTimeout, this.#now()) : undefined;
+    const idleTimeout = settings.idleTimeout ?? this.#keepalive?.idle ?? 0;
+    this.#keepalive = pingInterval > 0 || idleTimeout > 0 ? new Keepalive(pingInterval, this.#pingTimeout, this.#now(), idleTimeout) : undefined;
   }
 
   /** For a host that extends the connection: the injected clock's reading. */
@@ -556,6 +558,8 @@ export class Connection implements ControlFrameSink {
     const action = this.#keepalive?.due(now);
     if (action === "timeout") {
       this.failWith(new ProtocolError("WS_ERR_PING_TIMEOUT"));
+    } else if (action === "idle") {
+      this.close(CloseCode.GoingAway, "idle"); // a clean closing handshake; the close timeout bounds it
     } else if (action === "ping" && !this.#closeSent) {
       this.#keepalive!.pinged(now);
       this.#writer.control(Opcode.Ping, EMPTY);

@@ -12,8 +12,8 @@
 /** How long a network-change probe may go unanswered when `pingTimeout` is 0 (off). */
 export const DEFAULT_PROBE_TIMEOUT = 10_000;
 
-/** What {@link Keepalive.due} finds at a given time. */
-export type KeepaliveAction = "ping" | "timeout" | undefined;
+/** What {@link Keepalive.due} finds at a given time: a ping to send, a timeout to fail on, an idle connection to close. */
+export type KeepaliveAction = "ping" | "timeout" | "idle" | undefined;
 
 /** See the module comment. Times are clock readings in milliseconds. */
 export class Keepalive {
@@ -21,6 +21,8 @@ export class Keepalive {
   readonly interval: number;
   /** Fail when a ping goes unanswered this long; 0 to wait forever. */
   readonly timeout: number;
+  /** Close after this much receive silence (pongs count: a peer that answers pings is not idle); 0 for never. */
+  readonly idle: number;
   #lastReceivedAt: number;
   /** When the ping now outstanding went out; NaN once anything has arrived since. */
   #pingSentAt = Number.NaN;
@@ -30,9 +32,10 @@ export class Keepalive {
   /** When an unanswered probe fails the connection; +Infinity when none is outstanding. */
   #probeDeadline = Number.POSITIVE_INFINITY;
 
-  constructor(interval: number, timeout: number, now: number) {
+  constructor(interval: number, timeout: number, now: number, idle = 0) {
     this.interval = interval;
     this.timeout = timeout;
+    this.idle = idle;
     this.#lastReceivedAt = now;
   }
 
@@ -70,13 +73,14 @@ export class Keepalive {
 
   /** The next time something is due, or +Infinity. */
   deadline(): number {
-    if (this.interval <= 0) return this.#probeDeadline;
+    const idle = this.idle > 0 ? Math.min(this.#probeDeadline, this.#lastReceivedAt + this.idle) : this.#probeDeadline;
+    if (this.interval <= 0) return idle;
     const keepalive = Number.isNaN(this.#pingSentAt)
       ? this.#lastReceivedAt + this.interval
       : this.timeout > 0
         ? this.#pingSentAt + this.timeout
         : Number.POSITIVE_INFINITY;
-    return Math.min(this.#probeDeadline, keepalive);
+    return Math.min(idle, keepalive);
   }
 
   /**
@@ -91,6 +95,7 @@ export class Keepalive {
   /** What is due at `now`: a ping, a timeout (of a ping or a probe), or nothing. */
   due(now: number): KeepaliveAction {
     if (now >= this.#probeDeadline) return "timeout";
+    if (this.idle > 0 && now >= this.#lastReceivedAt + this.idle) return "idle";
     if (this.interval <= 0) return undefined;
     if (!Number.isNaN(this.#pingSentAt)) return this.timeout > 0 && now >= this.#pingSentAt + this.timeout ? "timeout" : undefined;
     return now >= this.#lastReceivedAt + this.interval ? "ping" : undefined;

@@ -68,6 +68,14 @@ export interface ServerOptions {
   pingInterval?: number;
   /** Seconds a keepalive ping may go unanswered before the connection fails; 0 (default) waits forever. */
   pingTimeout?: number;
+  /**
+   * Seconds of receive silence after which a connection is closed with 1001
+   * ("idle"), so that silent peers cannot hold every slot; pongs to keepalive
+   * pings count as traffic. 0 (default) for never: a quiet client that is
+   * alive is not cut, and keepalive (`pingInterval`, `pingTimeout`) already
+   * frees the slots of dead ones.
+   */
+  idleTimeout?: number;
   /** Bytes that may wait to be sent per connection (default 256 KiB). */
   maxQueuedBytes?: number;
   /** The most frames of one message (→ 1008 past it; default 16,384, as ws). */
@@ -279,6 +287,7 @@ export class Server extends Emitter<ServerEvents> implements Endpoint {
       limits: this.#limits,
       pingInterval: (options.pingInterval ?? 0) * 1000,
       pingTimeout: (options.pingTimeout ?? 0) * 1000,
+      idleTimeout: (options.idleTimeout ?? 0) * 1000,
     });
     let choice: string | boolean | undefined | void;
     try {
