@@ -34,7 +34,7 @@ const reconnector = new Reconnector({
       },
     }, { openTimeout: 10, closeTimeout: 2, limits: { maxMessageSize: 2048 } }); // seconds, bytes
   },
-  onWait: (delay, attempt) => trace(`reconnecting in ${Math.round(delay)} ms (attempt ${attempt})\n`),
+  onWait: (delay, attempt) => trace(`reconnecting in ${delay.toFixed(1)} s (attempt ${attempt})\n`),
 });
 reconnector.start();
 

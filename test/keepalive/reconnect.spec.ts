@@ -21,31 +21,31 @@ function delays(policy: ReconnectPolicy, outcome: ConnectionOutcome, n: number):
 describe("reconnect policy: backoff", () => {
   it("starts at a few hundred ms and grows ×1.5 (random fixed at 0: no jitter)", () => {
     const policy = new ReconnectPolicy({ random: () => 0 });
-    assert.deepEqual(delays(policy, dropped, 6), [300, 450, 675, 1013, 1519, 2278]);
+    assert.deepEqual(delays(policy, dropped, 6), [0.3, 0.45, 0.675, 1.013, 1.519, 2.278]);
   });
 
   it("is capped at 60 s", () => {
     const policy = new ReconnectPolicy({ random: () => 0 });
     const seq = delays(policy, dropped, 30);
-    assert.equal(Math.max(...seq), 60_000);
-    assert.deepEqual(seq.slice(-3), [60_000, 60_000, 60_000]);
+    assert.equal(Math.max(...seq), 60);
+    assert.deepEqual(seq.slice(-3), [60, 60, 60]);
     for (let i = 1; i < seq.length; i++) assert.ok(seq[i]! >= seq[i - 1]!);
   });
 
   it("jitter only shortens, by at most `jitter`, and never passes the cap", () => {
     const policy = new ReconnectPolicy({ random: () => 0.999999 });
     const seq = delays(policy, dropped, 30);
-    assert.equal(seq[0], Math.round(300 * (1 - 0.3 * 0.999999)));
-    for (const d of seq) assert.ok(d <= 60_000 && d >= 0.7 * 300);
-    assert.ok(seq.at(-1)! >= 60_000 * 0.7 - 1);
+    assert.equal(seq[0], Math.round(300 * (1 - 0.3 * 0.999999)) / 1000);
+    for (const d of seq) assert.ok(d <= 60 && d >= 0.7 * 0.3);
+    assert.ok(seq.at(-1)! >= 60 * 0.7 - 0.001);
   });
 
   it("resets after a connection that stayed up for resetAfter; a short-lived one keeps backing off", () => {
-    const policy = new ReconnectPolicy({ random: () => 0, resetAfter: 30_000 });
+    const policy = new ReconnectPolicy({ random: () => 0, resetAfter: 30 });
     delays(policy, dropped, 5);
-    assert.equal(policy.nextDelay({ opened: true, uptime: 5_000, code: 1006 }), 2278);
-    assert.equal(policy.nextDelay({ opened: true, uptime: 30_000, code: 1006 }), 300);
-    assert.equal(policy.nextDelay(dropped), 450);
+    assert.equal(policy.nextDelay({ opened: true, uptime: 5, code: 1006 }), 2.278);
+    assert.equal(policy.nextDelay({ opened: true, uptime: 30, code: 1006 }), 0.3);
+    assert.equal(policy.nextDelay(dropped), 0.45);
   });
 
   it("maxAttempts ends the retries", () => {
@@ -73,25 +73,25 @@ describe("reconnect policy: how the last connection ended", () => {
 
   it("1001/1012/1013 without Retry-After wait at least laterDelay (15 s)", () => {
     const p = new ReconnectPolicy({ random: () => 0 });
-    assert.equal(p.nextDelay({ opened: true, code: 1012, uptime: 1000 }), 15_000);
-    assert.equal(p.nextDelay({ opened: true, code: 1013, uptime: 1000 }), 15_000);
+    assert.equal(p.nextDelay({ opened: true, code: 1012, uptime: 1 }), 15);
+    assert.equal(p.nextDelay({ opened: true, code: 1013, uptime: 1 }), 15);
     assert.ok(p.shouldRetry({ opened: true, code: 1001 }));
   });
 
   it("HTTP 503 with Retry-After: waits what it asks (seconds or HTTP-date), jitter only adds, capped at maxRetryAfter", () => {
     const p = new ReconnectPolicy({ random: () => 0, wallClock: () => Date.UTC(2026, 0, 1, 0, 0, 0) });
-    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "120" }), 120_000);
-    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: 7 }), 7_000);
-    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "Thu, 01 Jan 2026 00:02:00 GMT" }), 120_000);
-    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "999999" }), 3_600_000);
-    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "soon" }), 15_000, "unreadable: laterDelay");
+    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "120" }), 120);
+    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: 7 }), 7);
+    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "Thu, 01 Jan 2026 00:02:00 GMT" }), 120);
+    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "999999" }), 3600);
+    assert.equal(p.nextDelay({ opened: false, status: 503, retryAfter: "soon" }), 15, "unreadable: laterDelay");
     const jittered = new ReconnectPolicy({ random: () => 0.5 });
-    assert.equal(jittered.nextDelay({ opened: false, status: 503, retryAfter: "10" }), 11_500);
+    assert.equal(jittered.nextDelay({ opened: false, status: 503, retryAfter: "10" }), 11.5);
   });
 
   it("parseRetryAfter", () => {
     assert.equal(parseRetryAfter(undefined, 0), undefined);
-    assert.equal(parseRetryAfter(" 30 ", 0), 30_000);
+    assert.equal(parseRetryAfter(" 30 ", 0), 30);
     assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 20_000), 0, "a date in the past: now");
     assert.equal(parseRetryAfter("-1", 0), undefined);
   });
@@ -105,7 +105,7 @@ describe("reconnect policy: how the last connection ended", () => {
     const lenient = new ReconnectPolicy({ random: () => 0, retryRefused: (o) => (asked.push(o), o.status === 401) });
     assert.equal(lenient.shouldRetry({ opened: false, status: 401 }), true);
     assert.equal(lenient.shouldRetry({ opened: false, status: 403 }), false);
-    assert.equal(lenient.nextDelay({ opened: false, status: 401 }), 300);
+    assert.equal(lenient.nextDelay({ opened: false, status: 401 }), 0.3);
     assert.equal(asked.length, 2);
   });
 });
@@ -158,7 +158,7 @@ describe("reconnector", () => {
     assert.equal(r.reconnector.state, "open");
     r.clock.advance(120_000);
     r.sessions[2]!.ended({ opened: true, code: 1006 });
-    assert.deepEqual(r.waits, [300, 450, 300]);
+    assert.deepEqual(r.waits, [0.3, 0.45, 0.3]);
     assert.equal(r.timer.armed, 1);
   });
 
@@ -189,7 +189,7 @@ describe("reconnector", () => {
     r.reconnector.start();
     r.sessions[0]!.opened();
     r.sessions[0]!.ended({ opened: true, code: 1012 });
-    assert.deepEqual(r.waits, [15_000]);
+    assert.deepEqual(r.waits, [15]);
     r.clock.advance(15_000);
     r.sessions[1]!.ended({ opened: true, code: 1008 });
     assert.deepEqual(r.gaveUp, ["refused"]);
@@ -239,11 +239,11 @@ describe("reconnector", () => {
     reconnector.start();
     await Promise.resolve();
     await Promise.resolve();
-    assert.deepEqual(waits, [300]);
+    assert.deepEqual(waits, [0.3]);
     clock.advance(300);
     await Promise.resolve();
     await Promise.resolve();
-    assert.deepEqual(waits, [300, 5000]);
+    assert.deepEqual(waits, [0.3, 5]);
     assert.equal(calls, 2);
     reconnector.stop();
   });
@@ -263,7 +263,7 @@ describe("reconnector", () => {
     });
     reconnector.start();
     clock.advance(300);
-    assert.deepEqual(waits, [300, 450]);
+    assert.deepEqual(waits, [0.3, 0.45]);
     reconnector.stop();
   });
 });

@@ -6,7 +6,7 @@
  * long. Its clock-free arithmetic takes its randomness from an injected
  * function, so a test can fix the sequence.
  *
- * - Jittered exponential backoff: `initialDelay` (300 ms) × `multiplier`
+ * - Jittered exponential backoff: `initialDelay` (0.3 s) × `multiplier`
  *   (1.5) per failed attempt, capped at `maxDelay` (60 s); each delay is
  *   scaled by `1 − jitter × random()` (jitter 0.3), so a fleet of devices that
  *   lost the same server do not come back in step, and the cap is never
@@ -36,7 +36,7 @@ import Timer from "timer";
 export interface ConnectionOutcome {
   /** The opening handshake completed (the connection was OPEN). */
   readonly opened: boolean;
-  /** How long it was open, in ms. The {@link Reconnector} fills it in from `session.opened()` when absent. */
+  /** How long it was open, in seconds. The {@link Reconnector} fills it in from `session.opened()` when absent. */
   readonly uptime?: number;
   /** The close code it ended with: the peer's (1000–4999), 1005 without one, 1006 when the transport just dropped. */
   readonly code?: number;
@@ -49,21 +49,21 @@ export interface ConnectionOutcome {
 /** What an outcome calls for. */
 export type OutcomeClass = "retry" | "later" | "stop";
 
-/** Options of a {@link ReconnectPolicy}; times in ms. */
+/** Options of a {@link ReconnectPolicy}; times in seconds (README: "Units"). */
 export interface ReconnectPolicyOptions {
-  /** The first delay (default 300). */
+  /** The first delay (default 0.3). */
   initialDelay?: number;
   /** Growth per failed attempt (default 1.5). */
   multiplier?: number;
-  /** The cap on any backoff delay (default 60 000). */
+  /** The cap on any backoff delay (default 60). */
   maxDelay?: number;
   /** Each backoff delay is scaled by `1 − jitter × random()` (default 0.3; 0 for none). */
   jitter?: number;
-  /** A connection open at least this long resets the backoff (default 30 000). */
+  /** A connection open at least this long resets the backoff (default 30). */
   resetAfter?: number;
-  /** The least wait after a "later" outcome without `Retry-After` (default 15 000). */
+  /** The least wait after a "later" outcome without `Retry-After` (default 15). */
   laterDelay?: number;
-  /** The most a `Retry-After` may ask for (default 3 600 000). */
+  /** The most a `Retry-After` may ask for (default 3600). */
   maxRetryAfter?: number;
   /** Attempts after which to give up (default Infinity). */
   maxAttempts?: number;
@@ -85,18 +85,18 @@ const STOP_CODES: ReadonlySet<number> = new Set([1008]);
 
 /**
  * Parses a `Retry-After` value (RFC 9110 §10.2.3): delta-seconds, or an
- * HTTP-date taken relative to `wallNow`. Returns ms (≥ 0), or undefined when
- * absent or unreadable.
+ * HTTP-date taken relative to `wallNow` (ms since the epoch, a clock
+ * reading). Returns seconds (≥ 0), or undefined when absent or unreadable.
  */
 export function parseRetryAfter(value: string | number | undefined, wallNow: number): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value * 1000 : undefined;
+  if (typeof value === "number") return Number.isFinite(value) && value >= 0 ? value : undefined;
   const text = value.trim();
-  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  if (/^\d+$/.test(text)) return Number(text);
   if (!/^[A-Za-z]{3}/.test(text)) return undefined; // HTTP-dates begin with a day name
   const date = Date.parse(text);
   if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - wallNow);
+  return Math.max(0, date - wallNow) / 1000;
 }
 
 /** See the module comment. */
@@ -116,13 +116,14 @@ export class ReconnectPolicy {
   #attempts = 0;
 
   constructor(options: ReconnectPolicyOptions = {}) {
-    this.#initialDelay = options.initialDelay ?? 300;
+    // Kept in ms inside (the timer's unit); seconds in and out.
+    this.#initialDelay = (options.initialDelay ?? 0.3) * 1000;
     this.#multiplier = options.multiplier ?? 1.5;
-    this.#maxDelay = options.maxDelay ?? 60_000;
+    this.#maxDelay = (options.maxDelay ?? 60) * 1000;
     this.#jitter = Math.min(1, Math.max(0, options.jitter ?? 0.3));
-    this.#resetAfter = options.resetAfter ?? 30_000;
-    this.#laterDelay = options.laterDelay ?? 15_000;
-    this.#maxRetryAfter = options.maxRetryAfter ?? 3_600_000;
+    this.#resetAfter = (options.resetAfter ?? 30) * 1000;
+    this.#laterDelay = (options.laterDelay ?? 15) * 1000;
+    this.#maxRetryAfter = (options.maxRetryAfter ?? 3600) * 1000;
     this.#maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
     this.#retryRefused = options.retryRefused;
     this.#random = options.random ?? Math.random;
@@ -165,7 +166,7 @@ export class ReconnectPolicy {
   }
 
   /**
-   * The wait before the next attempt after `outcome`, in ms, counting the
+   * The wait before the next attempt after `outcome`, in seconds (to the ms), counting the
    * attempt (the backoff grows). Call it only when {@link shouldRetry} said yes.
    */
   nextDelay(outcome: ConnectionOutcome): number {
@@ -174,15 +175,15 @@ export class ReconnectPolicy {
     this.#attempts++;
     if (this.classify(outcome) === "later") {
       const asked = parseRetryAfter(outcome.retryAfter, this.#wallClock());
-      const base = asked !== undefined ? Math.min(asked, this.#maxRetryAfter) : Math.max(backoff, this.#laterDelay);
+      const base = asked !== undefined ? Math.min(asked * 1000, this.#maxRetryAfter) : Math.max(backoff, this.#laterDelay);
       // Never earlier than asked: the jitter only adds.
-      return Math.round(base * (1 + this.#jitter * this.#random()));
+      return Math.round(base * (1 + this.#jitter * this.#random())) / 1000;
     }
-    return Math.round(backoff * (1 - this.#jitter * this.#random()));
+    return Math.round(backoff * (1 - this.#jitter * this.#random())) / 1000;
   }
 
   #resets(outcome: ConnectionOutcome): boolean {
-    return outcome.opened && (outcome.uptime ?? 0) >= this.#resetAfter;
+    return outcome.opened && (outcome.uptime ?? 0) * 1000 >= this.#resetAfter;
   }
 }
 
@@ -233,7 +234,7 @@ export interface ReconnectorOptions extends ReconnectPolicyOptions {
   timer?: OneShotTimer<any>;
   /** The clock, in ms, for uptimes (default `Date.now`). */
   now?: () => number;
-  /** A wait of `delay` ms before attempt `attempt` has begun. */
+  /** A wait of `delay` seconds before attempt `attempt` has begun. */
   onWait?(delay: number, attempt: number, outcome: ConnectionOutcome): void;
   /** No more attempts: the policy said stop (`reason` "refused" or "attempts"). Not called for `stop()`. */
   onGiveUp?(outcome: ConnectionOutcome, reason: "refused" | "attempts"): void;
@@ -338,7 +339,7 @@ export class Reconnector {
     if (session !== this.#session) return;
     this.#session = undefined;
     const opened = reported.opened || session.openedAt !== undefined;
-    const uptime = reported.uptime ?? (session.openedAt !== undefined ? this.#now() - session.openedAt : 0);
+    const uptime = reported.uptime ?? (session.openedAt !== undefined ? (this.#now() - session.openedAt) / 1000 : 0);
     const outcome: ConnectionOutcome = { ...reported, opened, uptime };
     const policy = this.policy;
     if (!policy.shouldRetry(outcome)) {
@@ -354,7 +355,7 @@ export class Reconnector {
       this.#waiting = false;
       this.#wait = undefined;
       this.#open();
-    }, delay);
+    }, Math.round(delay * 1000));
   }
 
   #cancelWait(): void {
