@@ -72,7 +72,7 @@ describe("keepalive: pings after silence only", () => {
     h.clock.advanceTo(HOUR);
     // The next ping is 30 s after the pong arrived (40 ms round trip).
     assert.ok(h.tally.pings >= 118 && h.tally.pings <= 120, `${h.tally.pings} pings in an hour`);
-    assert.equal(p.client.connection.state, ConnectionState.Open);
+    assert.equal(p.client.state, ConnectionState.Open);
     assert.deepEqual(p.errors, []);
   });
 
@@ -85,7 +85,7 @@ describe("keepalive: pings after silence only", () => {
     assert.equal(h.tally.pongs, 0);
     // ...and the timer never woke: every message moved the deadline on.
     assert.equal(h.scheduler.wakes, 0);
-    assert.equal(p.client.connection.state, ConnectionState.Open);
+    assert.equal(p.client.state, ConnectionState.Open);
   });
 
   it("traffic that stops: the first ping goes out pingInterval after the last byte", () => {
@@ -122,7 +122,7 @@ describe("keepalive: dead peer detection", () => {
     assert.ok(closedAt >= 40 * SECOND - 250);
     assert.equal(closeCode, 1006);
     assert.equal(p.clientSocket.written - before, 6, "only the ping went out: no close frame");
-    assert.equal(p.client.connection.state, ConnectionState.Closed);
+    assert.equal(p.client.state, ConnectionState.Closed);
     assert.equal(h.timer.armed, 0, "nothing left to wait for");
   });
 
@@ -166,9 +166,9 @@ describe("keepalive: one timer for the host", () => {
     const pairs = Array.from({ length: 8 }, () => h.pair({ pingInterval: 30 * SECOND, pingTimeout: 10 * SECOND }));
     h.clock.advanceTo(45 * SECOND);
     assert.equal(h.timer.armed, 1);
-    for (const p of pairs) p.client.connection.close(1000);
+    for (const p of pairs) p.client.close(1000);
     h.clock.advanceTo(2 * MINUTE);
-    for (const p of pairs) assert.equal(p.client.connection.state, ConnectionState.Closed);
+    for (const p of pairs) assert.equal(p.client.state, ConnectionState.Closed);
     assert.equal(h.timer.armed, 0);
     assert.equal(h.scheduler.armed, false);
     const wakes = h.scheduler.wakes;
@@ -237,8 +237,8 @@ describe("keepalive: network-change probe", () => {
     assert.equal(h.tally.pings, 5);
     assert.equal(h.tally.pongs, 5);
     for (const p of pairs) {
-      assert.equal(p.client.connection.roundTripTime, 50);
-      assert.equal(p.client.connection.state, ConnectionState.Open);
+      assert.equal(p.client.roundTripTime, 50);
+      assert.equal(p.client.state, ConnectionState.Open);
     }
     h.clock.advanceTo(HOUR);
     assert.equal(h.scheduler.wakes, 0, "the pongs cleared the probes' timeout before it fell due: no wake");
@@ -257,13 +257,13 @@ describe("keepalive: network-change probe", () => {
     h.clock.advanceTo(15 * SECOND + 250);
     for (const p of dead) {
       assert.deepEqual(p.errors, ["WS_ERR_PING_TIMEOUT"]);
-      assert.equal(p.client.connection.state, ConnectionState.Closed);
+      assert.equal(p.client.state, ConnectionState.Closed);
     }
     assert.deepEqual(alive.errors, []);
     assert.equal(h.scheduler.wakes, 1);
     // The live one's keepalive goes on from the probe's pong.
     h.clock.advanceTo(46 * SECOND);
-    assert.equal(alive.client.connection.state, ConnectionState.Open);
+    assert.equal(alive.client.state, ConnectionState.Open);
   });
 
   it(`pingTimeout 0: the probe times out after DEFAULT_PROBE_TIMEOUT (${DEFAULT_PROBE_TIMEOUT} ms)`, () => {
@@ -279,9 +279,9 @@ describe("keepalive: network-change probe", () => {
   it("a probe on a closing connection sends nothing; clients without probe() are skipped", () => {
     const h = host();
     const p = h.pair({ pingInterval: 0 });
-    p.client.connection.close(1000);
+    p.client.close(1000);
     const written = p.clientSocket.written;
-    assert.equal(p.client.connection.probe(h.clock.now()), false);
+    assert.equal(p.client.probe(h.clock.now()), false);
     const plain: DeadlineClient = { nextDeadline: () => Number.POSITIVE_INFINITY, onDeadline: () => {} };
     h.scheduler.add(plain);
     assert.equal(h.scheduler.probeAll(), 1, "only clients with probe() are asked");
@@ -293,7 +293,7 @@ describe("keepalive: network-change probe", () => {
     const p = h.pair({ pingInterval: 0 });
     p.client.probe(h.clock.now());
     assert.equal(p.clientSocket.written, 6);
-    assert.equal(p.client.connection.bufferedAmount, 0);
+    assert.equal(p.client.bufferedAmount, 0);
   });
 });
 
@@ -301,8 +301,8 @@ describe("keepalive: round-trip time", () => {
   it("is NaN before the first keepalive ping, then the ping-to-pong time", () => {
     const h = host();
     const p = h.pair({ pingInterval: 30 * SECOND, latency: 35 });
-    assert.ok(Number.isNaN(p.client.connection.roundTripTime));
+    assert.ok(Number.isNaN(p.client.roundTripTime));
     h.clock.advanceTo(31 * SECOND);
-    assert.equal(p.client.connection.roundTripTime, 70);
+    assert.equal(p.client.roundTripTime, 70);
   });
 });

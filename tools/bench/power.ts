@@ -108,7 +108,7 @@ function runOurs(s: Scenario): PowerRow {
   for (const at of openTimes(s)) {
     clock.at(at, () => {
       const pair = keepalivePair({ clock, scheduler, tally, latency: LATENCY, pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT });
-      clients.push(pair.client.connection);
+      clients.push(pair.client);
       // The far end talks; the pinging side (the client) receives.
       if (s.traffic) every(clock, at, () => pair.server.sendText("tick"), () => pair.server.state === 1);
     });

@@ -98,7 +98,7 @@ function open(role: "server" | "client"): Live {
     events: {
       onText: (text) => {
         live.received = text;
-        live.driver.connection.sendText(text);
+        live.driver.sendText(text);
       },
       onBinary: (data) => {
         live.received = data;
@@ -211,7 +211,7 @@ const actions: Record<string, () => unknown> = {
     feed(warm, clientFrame(0x1, HELLO));
     warm.driver.terminate();
     const warmClient = open("client");
-    warmClient.driver.connection.sendText("warm");
+    warmClient.driver.sendText("warm");
     warmClient.driver.terminate();
     return { nativeText: codec !== undefined };
   },
@@ -244,7 +244,7 @@ const actions: Record<string, () => unknown> = {
     return { connections: idle.length };
   },
   "client-idle-after-send": () => {
-    for (const live of idle) live.driver.connection.sendText("hello, server");
+    for (const live of idle) live.driver.sendText("hello, server");
     return { connections: idle.length };
   },
   "close-all-clients": () => {

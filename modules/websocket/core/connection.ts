@@ -147,6 +147,11 @@ export class Connection implements ControlFrameSink {
     return this.role === "server" && this.#opening !== undefined && !(this.#failure instanceof ProtocolError);
   }
 
+  /** For a host that extends the connection: the device's memory budget, if it was given one. */
+  protected get budget(): MemoryBudget | undefined {
+    return this.#budget;
+  }
+
   /** For a host that extends the connection: its application events. */
   protected get events(): ConnectionEvents {
     return this.#events;

@@ -208,12 +208,13 @@ export function nativeTextCodec(Decoder: TextDecoderClass, Encoder: new () => Te
 /** Whether a streaming decode rejects a lone 0xFF, and an overlong lead pair, as soon as it sees them. */
 function failsFast(Decoder: TextDecoderClass): boolean {
   for (const probe of [[0xff], [0xe0, 0x80]]) {
+    let rejected = false;
     try {
       new Decoder("utf-8", { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(probe), { stream: true });
-      return false;
     } catch {
-      // rejected at once, as required
+      rejected = true; // at once, as required
     }
+    if (!rejected) return false;
   }
   return true;
 }

@@ -28,7 +28,6 @@
  */
 import { Connection, type ConnectionOptions } from "../core/connection";
 import { ProtocolError } from "../core/errors";
-import type { MemoryBudget } from "../core/memory-budget";
 import { QUEUE_HEADROOM } from "../core/limits";
 import type { DeadlineClient, DeadlineScheduler } from "./deadline-scheduler";
 
@@ -99,32 +98,20 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   #lingerLimit = Number.POSITIVE_INFINITY;
   /** The send queue went above {@link HIGH_WATER} and has not yet drained to {@link LOW_WATER}: reading is stopped. */
   #paused = false;
-  /** The fixed cost reserved for this connection, and where: released with the socket. */
-  readonly #budget: MemoryBudget | undefined;
+  /** The fixed cost reserved for this connection in its budget: released with the socket. */
   readonly #reserved: number;
 
   constructor(options: SocketDriverOptions) {
     super(options);
     this.#scheduler = options.scheduler;
-    this.#budget = options.budget;
     this.#reserved = options.budget === undefined ? 0 : (options.reserved ?? 0);
     this.#scheduler.add(this);
   }
 
-  /** The connection: the driver itself (kept for code that speaks of "the driver's connection"). */
-  get connection(): this {
-    return this;
-  }
-
-  /** Gives the driver its socket (made with {@link callbacks}). A socket that is already connected (accepted) is writable at once. */
+  /** Gives the driver its socket (made with the driver as its `target`, see {@link targetCallbacks}). A socket that is already connected (accepted) is writable at once. */
   attach(socket: ByteSocket, connected = false): void {
     this.#socket = socket;
     if (connected) this.#connected = true;
-  }
-
-  /** Whether the socket is closed (the connection is CLOSED, or about to be within this call). */
-  get socketClosed(): boolean {
-    return this.#closed;
   }
 
   /** Ends everything at once, without a closing handshake (ws's `terminate()`). */
@@ -342,7 +329,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       if (this.failure === undefined) super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? error.message : String(error)));
     } finally {
       this.#scheduler.remove(this);
-      if (this.#reserved > 0) this.#budget!.release(this.#reserved);
+      if (this.#reserved > 0) this.budget!.release(this.#reserved); // reserved only with a budget
       this.transportClosed();
     }
   }
