@@ -37,6 +37,8 @@ import { formatTable } from "./table";
 const IDLE_CONNECTIONS = 64;
 /** Open connections of the whole-connection figures (per connection = delta / this). */
 const WHOLE_CONNECTIONS = 32;
+/** Echoes in the crank that measures the work of one (the per-message cost). */
+const COST_ECHOES = 200;
 
 /** SDK specifiers: provided by the firmware, not part of the library's size. */
 const EXTERNAL = ["embedded:*", "timer", "rng", "crypt", "logical", "text/decoder", "text/encoder", "mc/config"];
@@ -129,6 +131,23 @@ const section: Section = {
     const wholeLeft = delta(w("baseline"), w("server-closed"));
     print(`after the close handshake on all ${WHOLE_CONNECTIONS}: ${int(wholeLeft.slots)} slots, ${int(wholeLeft.snapshotBytes)} bytes above the baseline (server listening, warmed up by two full cycles)`);
     print("stand-in sockets: the device's TCP object is a host object whose buffers are lwIP's (outside the JS heap); the stand-in's pipe and fields are a JS approximation, so both rows are shown");
+    print();
+
+    const cost = await runHeapDriver("xs-server-entry.ts", { mode: "cost", cycles: COST_ECHOES });
+    const c = (name: string): Step => stepOf(cost, name);
+    const perEcho = (kind: "cost" | "bare"): number => ((c(`${kind}-n`).compute ?? Number.NaN) - (c(`${kind}-0`).compute ?? Number.NaN)) / COST_ECHOES;
+    const ours = perEcho("cost");
+    const bare = perEcho("bare");
+    print(`work per 16-byte text echo on XS (receive + send): computrons, XS's count of executed steps; ${COST_ECHOES} echoes in one crank less an empty crank, divided`);
+    for (const line of formatTable(
+      [{ header: "echo" }, { header: "computrons", right: true }],
+      [
+        ["our Server on stand-in sockets", int(Math.round(ours))],
+        ["a bare stand-in socket writing back what it reads", int(Math.round(bare))],
+        ["the library's share", int(Math.round(ours - bare))],
+      ],
+    ))
+      print(line);
     print();
 
     interface Allocated {

@@ -131,7 +131,7 @@ async function main() {
       replies.length = 0;
       const { meterUsage } = await worker.evaluate(`globalThis.__deviceBench.run(${JSON.stringify(name)})`);
       const value = replies.length > 0 ? JSON.parse(replies[replies.length - 1]) : null;
-      steps.push({ name, value, heapSlots: meterUsage.currentHeapCount, snapshotBytes: await snapshotSize(worker) });
+      steps.push({ name, value, heapSlots: meterUsage.currentHeapCount, compute: meterUsage.compute, allocate: meterUsage.allocate, snapshotBytes: await snapshotSize(worker) });
     }
     // txSlot is 4 pointer-sized words on a 64-bit build (32 bytes), 16 bytes on the ESP32.
     return { ok: true, slotBytes: 32, steps };

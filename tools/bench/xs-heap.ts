@@ -19,6 +19,9 @@ export interface Step {
   name: string;
   value: unknown;
   heapSlots: number;
+  /** XS's metering of the crank: computrons (its count of executed steps) and bytes allocated. */
+  compute: number | null;
+  allocate: number | null;
   snapshotBytes: number;
 }
 

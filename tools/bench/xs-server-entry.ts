@@ -18,7 +18,8 @@
  */
 import { Server, type ServerConnection } from "../../modules/websocket/server/server";
 import { setMaskImplementation } from "../../modules/websocket/core/mask";
-import { logicalMask, type XorFunction } from "../../hosts/moddable/fast-paths";
+import { useTextCodec, type TextDecoderClass, type TextEncoderLike } from "../../modules/websocket/core/utf8";
+import { logicalMask, streamingTextCodec } from "../../hosts/moddable/fast-paths";
 import { collect, report, xorStandIn } from "./xs-entry-support";
 import { clientCloseFrame, clientFrame, upgradeRequest } from "./xs-frames";
 import { pump } from "./xs-standins/loop";
@@ -27,7 +28,7 @@ import StandInListener from "./xs-standins/listener";
 import StandInTCP from "./xs-standins/tcp";
 
 interface BenchConfig {
-  mode: "heap" | "soak";
+  mode: "heap" | "soak" | "cost";
   connections?: number;
   cycles?: number;
   every?: number;
@@ -36,6 +37,8 @@ interface BenchConfig {
 interface XsGlobals {
   gc?: () => void;
   issueCommand?: (message: ArrayBuffer) => ArrayBuffer;
+  TextDecoder?: TextDecoderClass;
+  TextEncoder?: new () => TextEncoderLike;
   __benchConfig?: BenchConfig;
   __deviceBench?: { steps: readonly string[]; run(name: string): void };
 }
@@ -178,6 +181,75 @@ if (config.mode === "heap") {
       pipes = [];
       if (clientCount() !== 0) throw new Error(`${clientCount()} connections still tracked after close`);
       return { clients: clientCount() };
+    },
+  });
+} else if (config.mode === "cost") {
+  // The work of one 16-byte text echo on an open connection: steps of 0 and of `echoes` echoes, in cranks of
+  // their own; the difference of their metering, divided, is one echo (the stand-in sockets' JS included).
+  const echoes = config.cycles ?? 200;
+  const text = clientFrame(0x1, new Uint8Array(16).fill(0x61));
+  let pipe: Pipe | undefined;
+  const echo = (n: number): void => {
+    for (let i = 0; i < n; i++) {
+      const before = pipe!.received;
+      pipe!.send(text);
+      pump();
+      if (pipe!.received - before !== 18) throw new Error(`echo: ${pipe!.received - before} bytes came back, not 18`);
+    }
+  };
+  // The same on a bare stand-in socket that writes back what it reads: the stand-ins' own share.
+  let bare: Pipe | undefined;
+  const bareEcho = (n: number): void => {
+    for (let i = 0; i < n; i++) {
+      const before = bare!.received;
+      bare!.send(text);
+      pump();
+      if (bare!.received - before !== text.length) throw new Error("bare echo: the bytes did not come back");
+    }
+  };
+  Object.assign(steps, {
+    "bare-open": () => {
+      bareListener = new StandInListener({
+        port: PORT + 2,
+        onReadable() {
+          const from = bareListener!.read()!;
+          bareSockets.push(
+            new StandInTCP({
+              from,
+              onReadable(this: StandInTCP) {
+                const data = this.read();
+                if (data !== undefined) this.write(data);
+              },
+              onWritable: noop,
+              onError: noop,
+            }),
+          );
+        },
+      });
+      bare = connect(PORT + 2);
+      pump();
+      bareEcho(8);
+      return undefined;
+    },
+    "bare-0": () => ({ echoes: 0 }),
+    "bare-n": () => {
+      bareEcho(echoes);
+      return { echoes };
+    },
+    "cost-open": () => {
+      // The device's text codec (xsnap's TextDecoder is the SDK's C decoder), as on the device.
+      const codec = g.TextDecoder !== undefined && g.TextEncoder !== undefined ? streamingTextCodec(g.TextDecoder, g.TextEncoder) : undefined;
+      if (codec !== undefined) useTextCodec(codec);
+      pipe = open();
+      pump();
+      expectOpen(pipe);
+      echo(8); // warm: parser, assembler and decoder made
+      return { clients: clientCount() };
+    },
+    "cost-0": () => ({ echoes: 0 }),
+    "cost-n": () => {
+      echo(echoes);
+      return { echoes };
     },
   });
 } else {

@@ -19,8 +19,14 @@ interface Entry {
 
 /** See the module comment. */
 export class OutboundQueue {
-  /** Made for the first entry and dropped once drained: an idle connection holds no array. */
-  #entries: Entry[] | undefined;
+  /**
+   * Nothing (an idle connection holds no array); a lone unmasked entry as its
+   * bytes alone, with {@link #head} counting what of it is written (the
+   * common case, a message written as soon as it is queued, makes no entry
+   * object and no array); or the entries, from the first push behind another.
+   */
+  #entries: Entry[] | Uint8Array | undefined;
+  /** The index of the front entry; for a lone entry held as bytes, the bytes of it written. */
   #head = 0;
   #queued = 0;
 
@@ -32,8 +38,21 @@ export class OutboundQueue {
   /** Appends `bytes`, to be masked with `key` on the way out when it is given. */
   push(bytes: Uint8Array, key: Uint8Array | null = null): void {
     if (bytes.length === 0) return;
-    (this.#entries ??= []).push({ bytes, key, sent: 0 });
     this.#queued += bytes.length;
+    const entries = this.#entries;
+    if (entries === undefined) {
+      if (key === null) {
+        this.#entries = bytes;
+        this.#head = 0;
+        return;
+      }
+      this.#entries = [{ bytes, key, sent: 0 }];
+    } else if (entries instanceof Uint8Array) {
+      this.#entries = [{ bytes: entries, key: null, sent: this.#head }, { bytes, key, sent: 0 }];
+      this.#head = 0;
+    } else {
+      entries.push({ bytes, key, sent: 0 });
+    }
   }
 
   /**
@@ -41,7 +60,14 @@ export class OutboundQueue {
    * queue is empty. Nothing is consumed until {@link consume}.
    */
   peek(max = Number.MAX_SAFE_INTEGER): Uint8Array | undefined {
-    const entry = this.#entries?.[this.#head];
+    const entries = this.#entries;
+    if (entries instanceof Uint8Array) {
+      if (!(max >= 1)) return undefined;
+      const sent = this.#head;
+      const end = Math.min(entries.length, sent + Math.floor(max));
+      return sent === 0 && end === entries.length ? entries : entries.subarray(sent, end);
+    }
+    const entry = entries?.[this.#head];
     if (entry === undefined || !(max >= 1)) return undefined; // also refuses NaN
     max = Math.floor(max);
     const end = Math.min(entry.bytes.length, entry.sent + max);
@@ -56,9 +82,17 @@ export class OutboundQueue {
 
   /** Marks `count` bytes from the front as written. */
   consume(count: number): void {
+    const lone = this.#entries;
+    if (lone instanceof Uint8Array) {
+      if (count > lone.length - this.#head) throw new RangeError("consumed more than was queued");
+      this.#head += count;
+      this.#queued -= count;
+      if (this.#head === lone.length) this.clear();
+      return;
+    }
     let left = count;
     while (left > 0) {
-      const entry = this.#entries?.[this.#head];
+      const entry = (this.#entries as Entry[] | undefined)?.[this.#head];
       if (entry === undefined) throw new RangeError("consumed more than was queued");
       const take = Math.min(left, entry.bytes.length - entry.sent);
       entry.sent += take;
@@ -77,7 +111,7 @@ export class OutboundQueue {
 
   /** Drops the front entry (which `consume` has just found, so the array exists). */
   private advance(): void {
-    const entries = this.#entries!;
+    const entries = this.#entries as Entry[];
     entries[this.#head++] = undefined as unknown as Entry;
     if (this.#head === entries.length) {
       this.#entries = undefined;

@@ -100,6 +100,17 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
   }
 
   /**
+   * {@link emit} for two arguments, without the rest array `emit` makes per
+   * call: for the events of every message (a connection's `message`).
+   */
+  protected emitTwo<E extends EventName<Events>>(event: E, first: Parameters<Events[E]>[0], second: Parameters<Events[E]>[1]): boolean {
+    const entry = this.#listeners?.[event];
+    if (typeof entry !== "function") return this.emit(event, ...([first, second] as Parameters<Events[E]>));
+    entry.call(this, first, second);
+    return true;
+  }
+
+  /**
    * Calls every listener of `event` in order with `args`; returns whether
    * there was one. An unheard `error` is reported (see the module comment).
    */

@@ -188,13 +188,13 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
 
   /** @internal */
   onText(text: string): void {
-    this.emit("message", text, false);
+    this.emitTwo("message", text, false);
     if (this.listenerCount("data") > 0) this.emit("data", text);
   }
 
   /** @internal */
   onBinary(data: Uint8Array): void {
-    this.emit("message", data, true);
+    this.emitTwo("message", data, true);
     if (this.listenerCount("data") > 0) this.emit("data", data);
   }
 
