@@ -61,7 +61,7 @@ for (const [name, start] of peers) {
       });
       assert.throws(() => session.channel.sendMsg("x"), { code: "NS_ERROR_IN_PROGRESS" });
       assert.deepEqual(await session.message(10_000), data);
-      assert.equal(session.channel.streaming, false);
+      assert.equal(session.channel.sendingStream, false);
       assert.ok(maxQueued <= 3 * 8192 + 64, `queued at most ~2 fragments, saw ${maxQueued}`);
       // An iterator with a length limit, then an ordinary message.
       session.channel.sendBinaryStream([pattern(10), pattern(20, 3)][Symbol.iterator](), 25);

@@ -84,7 +84,7 @@ export function runClient(args: Arguments): void {
 
   const drain = (): void => {
     if (!opened || closing || stopped) return;
-    while (pending.length > 0 && !channel.streaming && fits(pending[0]!)) {
+    while (pending.length > 0 && !channel.sendingStream && fits(pending[0]!)) {
       if (!channel.isOpen) {
         pending.length = 0;
         return;
@@ -108,7 +108,7 @@ export function runClient(args: Arguments): void {
     }
     if (pending.length > MAX_PENDING_LINES) ui.pause();
     else if (!inputEnded) ui.resume();
-    if (pending.length === 0 && inputEnded && waitTimer === undefined && !channel.streaming) {
+    if (pending.length === 0 && inputEnded && waitTimer === undefined && !channel.sendingStream) {
       const wait = args.wait ?? (executing ? 2 : 0);
       if (wait === 0) close(1000, "");
       else waitTimer = setTimeout(() => close(1000, ""), wait * 1000);

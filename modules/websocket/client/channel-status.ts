@@ -1,7 +1,7 @@
 /**
- * The status a {@link WebSocketChannel} hands to `onStop` (nsIWebSocketListener
- * `aStatusCode`, seed 003): "NS_OK" when the connection completed normally,
- * otherwise a stable code naming the cause, with details.
+ * The status a {@link WebSocketChannel} hands to `onStop` (the
+ * `aStatusCode` of nsIWebSocketListener): "NS_OK" when the connection
+ * completed normally, otherwise a stable code naming the cause, with details.
  */
 
 /**

@@ -7,7 +7,7 @@ import type { Limits } from "../core/limits";
 import type { ChannelStatus } from "./channel-status";
 
 /**
- * The listener (nsIWebSocketListener, seed 003). Every method is optional and
+ * The listener (nsIWebSocketListener). Every method is optional and
  * gets the `context` given to `asyncOpen`.
  */
 export interface WebSocketListener {

@@ -1,9 +1,8 @@
 /**
  * `WebSocketChannel`: the low-level WebSocket client API of Gecko's
- * nsIWebSocketChannel (seeds 000, 001) with its nsIWebSocketListener
- * (seed 003), for the Moddable SDK. One channel is one connection attempt,
- * opened once with `asyncOpen`; it follows redirects with a fresh connection
- * each time and reports to its listener:
+ * nsIWebSocketChannel with its nsIWebSocketListener, for the Moddable SDK.
+ * One channel is opened once with `asyncOpen`; it follows redirects with a
+ * fresh connection attempt each time and reports to its listener:
  *
  *   asyncOpen ─▶ (later) onStart ─▶ onMessageAvailable / onBinaryMessageAvailable / onAcknowledge …
  *                                 ─▶ onServerClose ─▶ onStop(NS_OK)
@@ -213,7 +212,7 @@ export class WebSocketChannel implements AttemptOwner {
   }
 
   /** Whether a `sendBinaryStream` message is still being sent. */
-  get streaming(): boolean {
+  get sendingStream(): boolean {
     return this.#stream !== undefined;
   }
 

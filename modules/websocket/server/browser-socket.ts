@@ -1,5 +1,5 @@
 /**
- * The BrowserSocket API (the seed's draft): `new BrowserSocket(factory,
+ * The BrowserSocket API: `new BrowserSocket(factory,
  * {port, resourcePrefix})` receives every WebSocket connection whose
  * resource starts with `resourcePrefix` on `port` (shared with other
  * endpoints through {@link HttpListener}).
@@ -52,7 +52,7 @@ export interface ConnectionHandler {
 
 /** Makes a handler for one incoming connection. */
 /**
- * Makes the handler of one connection. The seed calls `ConnectionHandler` a
+ * Makes the handler of one connection. The BrowserSocket API calls `ConnectionHandler` a
  * constructor: a class or a plain `function` is called with `new`; an arrow
  * function (no `prototype`) is called as a factory.
  */

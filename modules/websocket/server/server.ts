@@ -1,5 +1,5 @@
 /**
- * A ws-style WebSocket server (the seed's `Server(options)`), on a port that
+ * A ws-style WebSocket server (`Server(options)`), on a port that
  * may be shared with other servers and BrowserSockets (see
  * {@link HttpListener}), routed by `path` prefix.
  *

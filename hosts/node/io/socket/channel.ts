@@ -27,7 +27,7 @@ export const DEFAULT_RECEIVE_WINDOW = 8192;
 const NO_BYTES = new Uint8Array(0);
 
 /** Simulator-only socket options (ignored by the device). */
-export interface ChannelOptions {
+export interface SimulatedSocketOptions {
   sendBufferSize?: number | undefined;
   receiveWindow?: number | undefined;
 }
@@ -63,7 +63,7 @@ export class Channel {
    * @param connectEvent the event that makes the socket usable, or undefined
    *   if it already is (accepted sockets).
    */
-  constructor(socket: Socket, options: ChannelOptions, connectEvent?: "connect" | "secureConnect") {
+  constructor(socket: Socket, options: SimulatedSocketOptions, connectEvent?: "connect" | "secureConnect") {
     this.socket = socket;
     this.sendBufferSize = positive(options.sendBufferSize, DEFAULT_SEND_BUFFER);
     this.receiveWindow = positive(options.receiveWindow, DEFAULT_RECEIVE_WINDOW);

@@ -5,10 +5,10 @@
  */
 import net from "node:net";
 import TCP, { acceptedTCP } from "./tcp";
-import { getCallback, invalidHostData, validatePort, type ChannelOptions } from "./channel";
+import { getCallback, invalidHostData, validatePort, type SimulatedSocketOptions } from "./channel";
 
 /** Constructor options accepted by the simulator (see listener.d.ts). */
-export interface ListenerOptions extends ChannelOptions {
+export interface ListenerOptions extends SimulatedSocketOptions {
   port?: number;
   address?: string;
   format?: "socket/tcp";
@@ -50,7 +50,7 @@ export default class Listener {
   #pending: net.Socket[] = [];
   #onReadable: ((this: Listener, requests: number) => void) | undefined;
   #scheduled = false;
-  #socketOptions: ChannelOptions;
+  #socketOptions: SimulatedSocketOptions;
   declare target?: unknown;
 
   /**

@@ -6,14 +6,14 @@
 import net from "node:net";
 import {
   Channel, ERROR, READABLE, WRITABLE, bytesOf, getCallback, invalidHostData, parseIPv4, plainAddress, validatePort,
-  type ChannelOptions,
+  type SimulatedSocketOptions,
 } from "./channel";
 
 type Format = "buffer" | "number";
 type Callback<A extends unknown[]> = (this: TCP, ...args: A) => void;
 
 /** Constructor options accepted by the simulator (see tcp.d.ts). */
-export interface TCPOptions extends ChannelOptions {
+export interface TCPOptions extends SimulatedSocketOptions {
   address?: string;
   port?: number;
   from?: object; // validated at run time: must be a live TCP instance
@@ -205,7 +205,7 @@ function initialFormat(value: unknown): Format {
 }
 
 /** Wrap a socket accepted by the listener: an instance with no callbacks. */
-export function acceptedTCP(socket: net.Socket, options: ChannelOptions): TCP {
+export function acceptedTCP(socket: net.Socket, options: SimulatedSocketOptions): TCP {
   const tcp = new TCP();
   adopt(tcp, new Channel(socket, options));
   return tcp;

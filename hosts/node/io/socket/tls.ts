@@ -7,7 +7,7 @@
 import tls from "node:tls";
 import { X509Certificate } from "node:crypto";
 import {
-  Channel, ERROR, READABLE, WRITABLE, bytesOf, getCallback, parseIPv4, validatePort, type ChannelOptions,
+  Channel, ERROR, READABLE, WRITABLE, bytesOf, getCallback, parseIPv4, validatePort, type SimulatedSocketOptions,
 } from "./channel";
 
 type Format = "buffer" | "number";
@@ -28,7 +28,7 @@ interface Callbacks {
 }
 
 /** Constructor options accepted by the simulator (see tls.d.ts). */
-export interface TLSSocketOptions extends ChannelOptions, Callbacks {
+export interface TLSSocketOptions extends SimulatedSocketOptions, Callbacks {
   address?: string;
   port?: number;
   host?: string;
