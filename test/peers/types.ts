@@ -7,7 +7,7 @@
  * optional, see {@link closeCommand}), on which the server starts the closing
  * handshake with that code and reason instead.
  */
-import type { AddressInfo, Server } from "node:net";
+import { connect, type AddressInfo, type Server } from "node:net";
 
 /** A data message as given to and reported by clients: `{text}` or `{binary}` (base64). */
 export type PeerMessage = { text: string } | { binary: string };
@@ -120,4 +120,14 @@ export function waitForClosed(connections: readonly ServerConnectionLog[], count
 export async function listenOnLoopback(server: Server): Promise<number> {
   await new Promise<void>((resolve, reject) => server.once("error", reject).listen(0, "127.0.0.1", resolve));
   return (server.address() as AddressInfo).port;
+}
+
+/** Whether a TCP connection to `host`:`port` is accepted (at most 5 s; on loopback the kernel answers at once). */
+export function acceptsTcp(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const timer = setTimeout(() => (socket.destroy(), resolve(false)), 5000);
+    socket.once("connect", () => (clearTimeout(timer), socket.destroy(), resolve(true)));
+    socket.once("error", () => (clearTimeout(timer), resolve(false)));
+  });
 }

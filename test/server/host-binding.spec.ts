@@ -3,17 +3,8 @@
  * that address (the ESP32 build binds every interface whatever it is).
  */
 import assert from "node:assert/strict";
-import { connect } from "node:net";
+import { acceptsTcp as accepts } from "../peers/types";
 import { Server } from "../../modules/websocket/server/server";
-
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => (socket.destroy(), resolve(false)), 5000);
-    socket.once("connect", () => (clearTimeout(timer), socket.destroy(), resolve(true)));
-    socket.once("error", () => (clearTimeout(timer), resolve(false)));
-  });
-}
 
 function closed(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(resolve));

@@ -1,20 +1,10 @@
 /** The demo app launched as `npm start` launches it; its page in headless Chromium. */
 import assert from "node:assert/strict";
+import { acceptsTcp as accepts } from "../peers/types";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { connect } from "node:net";
 import { runWsClient, binary, bytesOf, text, withChromium } from "../peers/index";
 
 const MAIN = ["--import", "./build/hosts/node/register.js", "build/main.js"];
-
-/** Whether a TCP connection to `host`:`port` is accepted (bounded by the kernel's own answer on loopback). */
-function accepts(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => (socket.destroy(), resolve(false)), 5000);
-    socket.once("connect", () => (clearTimeout(timer), socket.destroy(), resolve(true)));
-    socket.once("error", () => (clearTimeout(timer), resolve(false)));
-  });
-}
 
 interface App {
   child: ChildProcess;
