@@ -10,7 +10,7 @@
  *   streaming), made to fail at the first invalid byte of a stream.
  */
 import { maskBytewise, type MaskFunction } from "../../modules/websocket/core/mask";
-import type { TextCodec, TextDecoderClass, TextEncoderLike, Utf8Decoder } from "../../modules/websocket/core/utf8";
+import { decodeWhole, type TextCodec, type TextDecoderClass, type TextEncoderLike, type Utf8Decoder } from "../../modules/websocket/core/utf8";
 
 /**
  * `Logical.xor(dst, src[, count])` of the SDK (modLogical.c): XORs `dst` in
@@ -91,6 +91,8 @@ export function heldBackIsValid(tail: Uint8Array, n: number): boolean {
  */
 export function streamingTextCodec(Decoder: TextDecoderClass, Encoder: new () => TextEncoderLike): TextCodec {
   const encoder = new Encoder();
+  // A whole message is not streamed: the native decoder checks all of it, its end included.
+  const whole = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
   return {
     createDecoder(): Utf8Decoder {
       let decoder = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -145,6 +147,7 @@ export function streamingTextCodec(Decoder: TextDecoderClass, Encoder: new () =>
         },
       };
     },
+    decode: (bytes) => decodeWhole(whole, bytes),
     encode: (text) => encoder.encode(text),
   };
 }

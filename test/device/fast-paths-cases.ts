@@ -8,7 +8,7 @@
  * Each check returns a list of failures (empty when all is well).
  */
 import { maskBytewise } from "../../modules/websocket/core/mask";
-import { PureUtf8Decoder, type TextDecoderClass, type TextEncoderLike, type Utf8Decoder } from "../../modules/websocket/core/utf8";
+import { PureUtf8Decoder, pureDecodeUtf8, type TextDecoderClass, type TextEncoderLike, type Utf8Decoder } from "../../modules/websocket/core/utf8";
 import { heldBackIsValid, logicalMask, streamingTextCodec, type XorFunction } from "../../hosts/moddable/fast-paths";
 
 /** `Logical.xor` semantics (modLogical.c) in JS: `src` repeats from its first byte; `count` limits `dst`. */
@@ -110,6 +110,11 @@ export function checkTextCodec(Decoder: TextDecoderClass, Encoder: new () => Tex
     if (native.at !== pure.at || native.text !== pure.text) {
       failures.push(`${label} ${JSON.stringify(pieces)}: native ${JSON.stringify(native)} vs pure ${JSON.stringify(pure)}`);
     }
+    // The same bytes as one whole message: the one-shot decode agrees with the pure decoder.
+    const whole = Uint8Array.from(pieces.flat());
+    const once = codec.decode(whole);
+    const pureOnce = pureDecodeUtf8(whole);
+    if (once !== pureOnce) failures.push(`${label} whole ${JSON.stringify(pieces)}: native ${JSON.stringify(once)} vs pure ${JSON.stringify(pureOnce)}`);
   };
   for (const pieces of FAIL_AT_ONCE) {
     const native = run(codec.createDecoder(), pieces);

@@ -190,7 +190,7 @@ export const connectionErrorCases: VectorCase[] = [
         equal(new ProtocolError(code).closeCode, expected[code], `new ProtocolError(${code}).closeCode`);
       }
       // Every code that a peer's bytes can cause has a vector above; the close-payload and timeout codes have theirs in the close, handshake and keepalive files, the transport code in test/transport/socket-driver.spec.ts.
-      // The budget code has its vectors in message-assembler.vectors.ts until the connection is given a budget.
+      // The budget code has its vectors in message-assembler.vectors.ts and connection-paths.vectors.ts.
       const covered = new Set<string>(violations.map((v) => v.code));
       covered.add("WS_ERR_BUDGET_EXCEEDED");
       for (const code of Object.keys(expected)) {

@@ -10,10 +10,12 @@ import { connectionHandshakeCases } from "./connection-handshake.vectors";
 import { connectionKeepaliveCases } from "./connection-keepalive.vectors";
 import { connectionMessageCases } from "./connection-messages.vectors";
 import { connectionOutputCases } from "./connection-output.vectors";
+import { connectionPathCases } from "./connection-paths.vectors";
 
 export const connectionCases: VectorCase[] = [
   ...connectionHandshakeCases,
   ...connectionMessageCases,
+  ...connectionPathCases,
   ...connectionOutputCases,
   ...connectionCloseCases,
   ...connectionErrorCases,

@@ -107,6 +107,22 @@ export const utf8Cases: VectorCase[] = [
     },
   },
   {
+    name: "utf8: a whole message decodes at once (the codec's shared one-shot decode): its text, or null when invalid or cut off, with no state left behind",
+    run() {
+      for (const [codecName, codec] of codecs()) {
+        for (const [bytes, expected] of valid) equal(codec.decode(hex(bytes)), expected, `${codecName} ${bytes}`);
+        for (const [what, bytes] of invalid) {
+          equal(codec.decode(hex(bytes)), null, `${codecName} ${what}`);
+          equal(codec.decode(hex("41")), "A", `${codecName} after ${what}: the shared decoder starts clean`);
+        }
+        for (const [what, bytes] of truncated) {
+          equal(codec.decode(hex(bytes)), null, `${codecName} ${what}`);
+          equal(codec.decode(hex("42")), "B", `${codecName} after ${what}: nothing held back`);
+        }
+      }
+    },
+  },
+  {
     name: "utf8: encoder matches the table and turns lone surrogates into U+FFFD",
     run() {
       for (const [bytes, text] of valid) bytesEqual(pureEncodeUtf8(text), hex(bytes), `encode ${bytes}`);

@@ -20,7 +20,7 @@
 import { buildClosePayload, parseClosePayload, type CloseInfo } from "./close-payload";
 import { CloseCode } from "./close-code";
 import { ProtocolError, UsageError } from "./errors";
-import { FrameParser } from "./frame-parser";
+import { FrameParser, wholeFrameLength, wholeFramePayload } from "./frame-parser";
 import { FrameWriter } from "./frame-writer";
 import { HandshakeError } from "./handshake-error";
 import { httpResponseBytes, refusalBytes } from "./handshake";
@@ -31,9 +31,10 @@ import { MaskKeyPool } from "./mask-key-pool";
 import { MessageAssembler, type ControlFrameSink } from "./message-assembler";
 import type { MemoryBudget } from "./memory-budget";
 import { Keepalive } from "./keepalive";
+import { applyMask } from "./mask";
 import { OpeningHandshake } from "./opening-handshake";
 import { Opcode } from "./opcode";
-import { encodeUtf8 } from "./utf8";
+import { encodeUtf8, textCodec } from "./utf8";
 import { ConnectionState, type ConnectionEvents, type ConnectionOptions, type ConnectionSettings, type CloseResult } from "./connection-types";
 
 export { ConnectionState } from "./connection-types";
@@ -53,9 +54,13 @@ export class Connection implements ControlFrameSink {
   #events: ConnectionEvents;
   readonly #now: () => number;
   readonly #writer: FrameWriter;
-  /** Made when the first bytes arrive after open (with the limits and events then in force): an idle connection has none. */
+  /**
+   * The general path's frame parser: made for a frame the fast path does not
+   * take (see {@link receive}), with the limits and events then in force, and
+   * dropped once it is between messages again, so an idle connection has none.
+   */
   #parser: FrameParser | undefined;
-  /** The parser's sink, made with it; disposed of (its budget released) when the connection fails or ends. */
+  /** The parser's sink, made and dropped with it; disposed of (its budget released) when the connection fails or ends. */
   #assembler: MessageAssembler | undefined;
   readonly #budget: MemoryBudget | undefined;
   #streaming: boolean;
@@ -333,6 +338,12 @@ export class Connection implements ControlFrameSink {
   /**
    * Takes bytes from the transport. The connection owns `chunk` from now on
    * (payloads are unmasked in place, and views of it are handed on).
+   *
+   * Two paths. The fast one takes what most traffic is, final frames that lie
+   * whole in the chunk, in place, with no state between calls (see
+   * {@link receiveWhole}). The general one, the {@link FrameParser} and
+   * {@link MessageAssembler}, takes everything else from the first frame the
+   * fast path leaves, and goes once it is between messages again.
    */
   receive(chunk: Uint8Array): void {
     if (this.#state === ConnectionState.Closed || this.#transportClosing || chunk.length === 0) return;
@@ -342,10 +353,69 @@ export class Connection implements ControlFrameSink {
       return;
     }
     try {
-      (this.#parser ?? this.makeParser()).push(chunk);
+      let rest = chunk;
+      if (this.#parser === undefined && !this.#streaming) {
+        const taken = this.receiveWhole(chunk);
+        if (taken === chunk.length || this.#transportClosing || this.#closeReceived !== undefined) return;
+        if (taken > 0) rest = chunk.subarray(taken);
+      }
+      const parser = this.#parser ?? this.makeParser();
+      parser.push(rest);
+      if (parser.idle && !this.#streaming && !this.#assembler!.inMessage) {
+        this.#parser = undefined;
+        this.#assembler = undefined;
+      }
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       this.fail(error);
+    }
+  }
+
+  /**
+   * The fast path: takes the frames at the start of `chunk` that
+   * {@link wholeFramePayload} accepts (final, within the limits, whole in
+   * the chunk), unmasks each in place and hands it on as a view, and returns
+   * where it stopped. It stops at the first frame it may not take, and at one
+   * whose message the memory budget cannot hold: the general path reads that
+   * one, and refuses it or fails the connection with the exact error. A
+   * message's reservation covers its bytes and, for text, its string, until
+   * its handler returns.
+   */
+  private receiveWhole(chunk: Uint8Array): number {
+    const masked = this.role === "server";
+    const limits = this.#limits;
+    const maxLength = Math.min(limits.maxFrameSize, limits.maxMessageSize);
+    const budget = this.#budget;
+    let pos = 0;
+    // §5.5.1: nothing is read after a close frame.
+    while (chunk.length - pos >= 2 && !this.#transportClosing && this.#closeReceived === undefined) {
+      const start = wholeFramePayload(chunk, pos, masked, maxLength);
+      if (start < 0) break;
+      const end = start + wholeFrameLength(chunk, pos);
+      const opcode = chunk[pos]! & 0x0f;
+      const held = budget === undefined || opcode > Opcode.Binary ? 0 : opcode === Opcode.Text ? 2 * (end - start) : end - start;
+      if (held > 0 && !budget!.tryReserve(held)) break;
+      const payload = chunk.subarray(start, end);
+      if (masked) applyMask(payload, keyAt(chunk, start - 4), 0);
+      pos = end;
+      if (opcode > Opcode.Binary) this.onControlFrame(opcode, payload);
+      else this.deliverWhole(opcode, payload, held);
+    }
+    return pos;
+  }
+
+  /** Hands a whole message on (text decoded at once, §8.1), then releases what was reserved for it. */
+  private deliverWhole(opcode: number, payload: Uint8Array, held: number): void {
+    try {
+      if (opcode === Opcode.Binary) {
+        this.#events.onBinary?.(payload);
+        return;
+      }
+      const text = textCodec().decode(payload);
+      if (text === null) throw new ProtocolError("WS_ERR_INVALID_UTF8");
+      this.#events.onText?.(text);
+    } finally {
+      if (held > 0) this.#budget!.release(held);
     }
   }
 
@@ -369,7 +439,7 @@ export class Connection implements ControlFrameSink {
 
   private closeFrameArrived(info: CloseInfo): void {
     this.#closeReceived = info;
-    this.#parser!.halt(); // a close frame comes through the parser // §5.5.1: nothing after a close frame
+    this.#parser?.halt(); // §5.5.1: nothing after a close frame (the fast path stops at it too)
     this.#events.onCloseFrame?.(info.code, info.reason);
     const answer = !this.#closeSent;
     this.#closeSent = true;
@@ -573,6 +643,24 @@ export class Connection implements ControlFrameSink {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The masking key of a frame the fast path takes, copied out of its chunk:
+ * one scratch array for every connection (used and done with within one
+ * call), made on first use, not at module load (a preloaded module's typed
+ * arrays are read-only on the device).
+ */
+let scratchKey: Uint8Array | undefined;
+
+function keyAt(chunk: Uint8Array, at: number): Uint8Array {
+  const key = (scratchKey ??= new Uint8Array(4));
+  key[0] = chunk[at]!;
+  key[1] = chunk[at + 1]!;
+  key[2] = chunk[at + 2]!;
+  key[3] = chunk[at + 3]!;
+  return key;
+}
+
 /** A connection made without events reports nothing: one shared empty object. */
 const NO_EVENTS: ConnectionEvents = Object.freeze({});
 

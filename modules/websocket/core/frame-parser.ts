@@ -92,6 +92,11 @@ export class FrameParser {
     return this.#state;
   }
 
+  /** Between frames, holding no part of one: what it has been given is all parsed. */
+  get idle(): boolean {
+    return this.#state === ParserState.Header && this.#gathered === 0;
+  }
+
   /** Stops parsing for good; later input is ignored. */
   halt(): void {
     this.#state = ParserState.Halted;
@@ -251,4 +256,38 @@ export class FrameParser {
     this.#state = ParserState.Header;
     this.#sink.onFrameEnd(this.#header);
   }
+}
+
+/**
+ * The connection's fast path (see `Connection.receive`) asks this of the
+ * frame at `pos`: is it one it may take whole, in place? That is a final
+ * frame with no RSV bits, of a text, binary or control opcode, whose mask bit
+ * is `masked`, whose length is in the 7- or 16-bit form, at most `maxLength`
+ * (and 125 for a control frame, §5.5), and whose bytes are all in `chunk`.
+ * Returns the offset of its payload, or -1 for any other frame: the parser
+ * reads that one, and reports whatever rule it breaks.
+ */
+export function wholeFramePayload(chunk: Uint8Array, pos: number, masked: boolean, maxLength: number): number {
+  const b0 = chunk[pos]!;
+  const b1 = chunk[pos + 1]!;
+  if ((b0 & 0xf0) !== 0x80 || (b1 & 0x80) !== (masked ? 0x80 : 0)) return -1;
+  const opcode = b0 & 0x0f;
+  let length = b1 & 0x7f;
+  if (opcode >= 0x8 ? opcode > 0xa || length > 125 : opcode === 0 || opcode > 2) return -1;
+  let at = pos + 2;
+  if (length === 126) {
+    if (chunk.length < at + 2) return -1;
+    length = (chunk[at]! << 8) | chunk[at + 1]!;
+    at += 2;
+  } else if (length === 127) {
+    return -1;
+  }
+  if (masked) at += 4;
+  return length <= maxLength && at + length <= chunk.length ? at : -1;
+}
+
+/** The payload length of a frame {@link wholeFramePayload} accepted at `pos`. */
+export function wholeFrameLength(chunk: Uint8Array, pos: number): number {
+  const length = chunk[pos + 1]! & 0x7f;
+  return length === 126 ? (chunk[pos + 2]! << 8) | chunk[pos + 3]! : length;
 }

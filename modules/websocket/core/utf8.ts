@@ -16,9 +16,15 @@ export interface Utf8Decoder {
   end(): string | null;
 }
 
-/** What a host plugs in: a decoder factory and an encoder. */
+/** What a host plugs in: a decoder factory, a one-shot decoder and an encoder. */
 export interface TextCodec {
   createDecoder(): Utf8Decoder;
+  /**
+   * Decodes a whole message at once: its text, or `null` when it is not
+   * valid UTF-8 (an incomplete last sequence included). One decoder shared
+   * by every connection: a message that arrives whole needs no state.
+   */
+  decode(bytes: Uint8Array): string | null;
   encode(text: string): Uint8Array;
 }
 
@@ -151,9 +157,21 @@ export function pureEncodeUtf8(text: string): Uint8Array {
   return out;
 }
 
+/** The pure decoder that {@link pureTextCodec}'s one-shot `decode` uses, made on first use. */
+let sharedPureDecoder: PureUtf8Decoder | undefined;
+
+/** Decodes whole UTF-8 with the pure decoder: the text, or `null` when it is invalid or ends inside a sequence. */
+export function pureDecodeUtf8(bytes: Uint8Array): string | null {
+  const decoder = (sharedPureDecoder ??= new PureUtf8Decoder());
+  const text = decoder.write(bytes);
+  const tail = decoder.end(); // also resets a failed decoder
+  return text === null || tail === null ? null : text;
+}
+
 /** The codec built from the pure functions above. */
 export const pureTextCodec: TextCodec = {
   createDecoder: () => new PureUtf8Decoder(),
+  decode: pureDecodeUtf8,
   encode: pureEncodeUtf8,
 };
 
@@ -181,6 +199,7 @@ export type TextDecoderClass = new (label: string, options: { fatal: boolean; ig
 export function nativeTextCodec(Decoder: TextDecoderClass, Encoder: new () => TextEncoderLike): TextCodec | undefined {
   if (!failsFast(Decoder)) return undefined;
   const encoder = new Encoder();
+  const whole = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
   return {
     createDecoder(): Utf8Decoder {
       const decoder = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -201,8 +220,21 @@ export function nativeTextCodec(Decoder: TextDecoderClass, Encoder: new () => Te
         },
       };
     },
+    decode: (bytes) => decodeWhole(whole, bytes),
     encode: (text) => encoder.encode(text),
   };
+}
+
+/**
+ * A whole decode on a fatal native decoder (not streaming, so an incomplete
+ * last sequence throws too): the text, or `null` when it threw.
+ */
+export function decodeWhole(decoder: TextDecoderLike, bytes: Uint8Array): string | null {
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return null; // fatal mode: the only error is invalid UTF-8
+  }
 }
 
 /** Whether a streaming decode rejects a lone 0xFF, and an overlong lead pair, as soon as it sees them. */
