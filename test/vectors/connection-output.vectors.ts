@@ -1,7 +1,7 @@
 /**
  * What a connection writes and how it hands messages on: a client's masking
  * keys, taken from the random source (§5.3); large frames, queued unmasked and
- * masked piece by piece (outbound-queue.ts), read back in pieces of any size;
+ * masked piece by piece (frame-writer.ts), read back in pieces of any size;
  * the send queue limit; streaming delivery (`onChunk`).
  */
 import { firstByte, serializeFrame } from "../../modules/websocket/core/frame-serializer";

@@ -54,7 +54,7 @@ export class Attempt extends SocketDriver implements ConnectionEvents {
   constructor(owner: AttemptOwner, target: WsUri, settings: AttemptSettings) {
     const budget = sharedBudget();
     const afforded = budget.tryReserve(CONNECTION_COST);
-    super({ role: "client", random, sha1, now, scheduler: sharedScheduler(), budget, reserved: afforded ? CONNECTION_COST : 0, ...settings });
+    super({ role: "client", random, sha1, now, scheduler: sharedScheduler(), budget, holdsConnectionCost: afforded, ...settings });
     if (!afforded) this.#setupError = new Error(`the device's memory budget cannot afford another connection (${budget.available} of ${budget.limit} bytes free)`);
     this.configure({ events: this });
     this.#owner = owner;

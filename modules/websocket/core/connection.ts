@@ -29,7 +29,6 @@ import type { HttpHead } from "./http-head";
 import { resolveLimits, type Limits } from "./limits";
 import { MaskKeyPool } from "./mask-key-pool";
 import { MessageAssembler, type ControlFrameSink } from "./message-assembler";
-import type { MemoryBudget } from "./memory-budget";
 import { Keepalive } from "./keepalive";
 import { applyMask } from "./mask";
 import { OpeningHandshake } from "./opening-handshake";
@@ -48,12 +47,10 @@ export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
  * and what an idle connection does not need at all (the keepalive
  * bookkeeping, byte buffers) on first use.
  */
-export class Connection implements ControlFrameSink {
-  readonly role: "client" | "server";
+export class Connection extends FrameWriter implements ControlFrameSink {
   #limits: Readonly<Limits>;
   #events: ConnectionEvents;
   readonly #now: () => number;
-  readonly #writer: FrameWriter;
   /**
    * The general path's frame parser: made for a frame the fast path does not
    * take (see {@link receive}), with the limits and events then in force, and
@@ -62,8 +59,8 @@ export class Connection implements ControlFrameSink {
   #parser: FrameParser | undefined;
   /** The parser's sink, made and dropped with it; disposed of (its budget released) when the connection fails or ends. */
   #assembler: MessageAssembler | undefined;
-  readonly #budget: MemoryBudget | undefined;
-  #streaming: boolean;
+  /** {@link STREAMING}, {@link CLOSE_SENT}, {@link TRANSPORT_CLOSING}: one field, not three (each field is a slot on the device). */
+  #flags: number;
   #closeTimeout: number;
   /** Made when `pingInterval` is set, or at the first {@link probe}: without either there is nothing to keep. */
   #keepalive: Keepalive | undefined;
@@ -79,23 +76,18 @@ export class Connection implements ControlFrameSink {
    */
   #protocol: string | undefined;
   #extensions: string | undefined;
-  #closeSent = false;
   #closeReceived: CloseInfo | undefined;
   #failure: ProtocolError | HandshakeError | undefined;
-  #transportClosing = false;
   #deadline = Number.POSITIVE_INFINITY;
 
   constructor(options: ConnectionOptions) {
-    this.role = options.role;
-    this.#limits = resolveLimits(options.limits);
+    const limits = resolveLimits(options.limits);
+    super(maskKeysFor(options), limits.maxQueuedBytes, options.budget);
+    this.#limits = limits;
     this.#events = options.events ?? NO_EVENTS;
     this.#now = options.now ?? zeroClock;
-    if (this.role === "client" && options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
-    const keys = this.role === "client" ? new MaskKeyPool(options.random!) : undefined;
-    this.#budget = options.budget;
-    this.#writer = new FrameWriter(keys, this.#limits.maxQueuedBytes, options.budget);
     this.#closeTimeout = options.closeTimeout ?? 5000;
-    this.#streaming = options.streaming ?? false;
+    this.#flags = options.streaming === true ? STREAMING : 0;
     const created = this.#now();
     this.#pingTimeout = options.pingTimeout ?? 0;
     const pingInterval = options.pingInterval ?? 0;
@@ -119,9 +111,9 @@ export class Connection implements ControlFrameSink {
     if (settings.events !== undefined) this.#events = settings.events;
     if (settings.limits !== undefined) {
       this.#limits = resolveLimits(settings.limits);
-      this.#writer.maxQueuedBytes = this.#limits.maxQueuedBytes;
+      this.queueLimit = this.#limits.maxQueuedBytes;
     }
-    if (settings.streaming !== undefined) this.#streaming = settings.streaming;
+    if (settings.streaming !== undefined) this.#flags = settings.streaming ? this.#flags | STREAMING : this.#flags & ~STREAMING;
     if (settings.closeTimeout !== undefined) this.#closeTimeout = settings.closeTimeout;
     if (settings.pingTimeout !== undefined) this.#pingTimeout = settings.pingTimeout;
     const pingInterval = settings.pingInterval ?? this.#keepalive?.interval ?? 0;
@@ -147,19 +139,19 @@ export class Connection implements ControlFrameSink {
    * a completed closing handshake nothing is waiting to be read.
    */
   protected get answerInFlight(): boolean {
-    if (this.#closeSent) return this.#closeReceived === undefined;
+    if ((this.#flags & CLOSE_SENT) !== 0) return this.#closeReceived === undefined;
     // A server's HTTP answer (a refusal, a page, a 503); the handshake timeout sends nothing.
     return this.role === "server" && this.#opening !== undefined && !(this.#failure instanceof ProtocolError);
-  }
-
-  /** For a host that extends the connection: the device's memory budget, if it was given one. */
-  protected get budget(): MemoryBudget | undefined {
-    return this.#budget;
   }
 
   /** For a host that extends the connection: its application events. */
   protected get events(): ConnectionEvents {
     return this.#events;
+  }
+
+  /** "client" or "server": a client is the one with masking keys (§5.3). */
+  get role(): "client" | "server" {
+    return this.maskKeys === undefined ? "server" : "client";
   }
 
   /** The limits in force. */
@@ -173,7 +165,7 @@ export class Connection implements ControlFrameSink {
    * transport and calls {@link transportClosed}.
    */
   get transportCloseRequested(): boolean {
-    return this.#transportClosing && this.#state !== ConnectionState.Closed;
+    return (this.#flags & TRANSPORT_CLOSING) !== 0 && this.#state !== ConnectionState.Closed;
   }
 
   /** CONNECTING, OPEN, CLOSING or CLOSED. */
@@ -200,11 +192,6 @@ export class Connection implements ControlFrameSink {
     return this.#opening?.upgrade;
   }
 
-  /** Bytes queued for the transport (the W3C `bufferedAmount`). */
-  get bufferedAmount(): number {
-    return this.#writer.queuedBytes;
-  }
-
   /** Milliseconds between the last keepalive ping and its pong; NaN before the first. */
   get roundTripTime(): number {
     return this.#keepalive?.roundTripTime ?? Number.NaN;
@@ -222,7 +209,7 @@ export class Connection implements ControlFrameSink {
     if (this.role !== "client" || this.#state !== ConnectionState.Connecting || this.#opening!.requested) {
       throw new UsageError("WS_ERR_INVALID_STATE", "startHandshake is for a new client connection, once");
     }
-    this.#writer.bytes(this.#opening!.request(options, this.#writer.keys!.random)); // a client always has its key pool
+    this.queueBytes(this.#opening!.request(options, this.maskKeys!.random)); // a client always has its key pool
   }
 
   /** Server: answers the pending request with 101 (§4.2.2) and opens. */
@@ -234,7 +221,7 @@ export class Connection implements ControlFrameSink {
     const response = opening.acceptResponse(options);
     this.#protocol = options.protocol;
     this.#extensions = options.extensions;
-    this.#writer.bytes(response);
+    this.queueBytes(response);
     this.open();
   }
 
@@ -268,7 +255,7 @@ export class Connection implements ControlFrameSink {
   }
 
   private answerAndClose(response: Uint8Array): void {
-    this.#writer.bytes(response);
+    this.queueBytes(response);
     this.#state = ConnectionState.Closing;
     this.requestTransportClose();
   }
@@ -309,7 +296,7 @@ export class Connection implements ControlFrameSink {
 
   private handshakeFailed(error: HandshakeError, head?: HttpHead): void {
     // §4.2.1: a server answers an invalid request with an HTTP error; failWith then reports it and closes the transport after it.
-    if (this.role === "server") this.#writer.bytes(refusalBytes(error));
+    if (this.role === "server") this.queueBytes(refusalBytes(error));
     this.failWith(error, head);
   }
 
@@ -326,9 +313,9 @@ export class Connection implements ControlFrameSink {
 
   private makeParser(): FrameParser {
     // The connection itself takes the control frames: no closure per connection.
-    const assembler = (this.#assembler = new MessageAssembler(this.#limits.maxMessageSize, this.#streaming, this.#events, this, {
+    const assembler = (this.#assembler = new MessageAssembler(this.#limits.maxMessageSize, (this.#flags & STREAMING) !== 0, this.#events, this, {
       maxFragments: this.#limits.maxFragments,
-      budget: this.#budget,
+      budget: this.budget,
     }));
     return (this.#parser = new FrameParser({ expectMasked: this.role === "server", maxFrameSize: this.#limits.maxFrameSize }, assembler));
   }
@@ -346,7 +333,7 @@ export class Connection implements ControlFrameSink {
    * fast path leaves, and goes once it is between messages again.
    */
   receive(chunk: Uint8Array): void {
-    if (this.#state === ConnectionState.Closed || this.#transportClosing || chunk.length === 0) return;
+    if (this.#state === ConnectionState.Closed || (this.#flags & TRANSPORT_CLOSING) !== 0 || chunk.length === 0) return;
     this.#keepalive?.heard(this.#now()); // any byte proves the peer alive
     if (this.#state === ConnectionState.Connecting) {
       this.receiveHead(this.#opening!, chunk);
@@ -354,14 +341,15 @@ export class Connection implements ControlFrameSink {
     }
     try {
       let rest = chunk;
-      if (this.#parser === undefined && !this.#streaming) {
+      const streaming = (this.#flags & STREAMING) !== 0;
+      if (this.#parser === undefined && !streaming) {
         const taken = this.receiveWhole(chunk);
-        if (taken === chunk.length || this.#transportClosing || this.#closeReceived !== undefined) return;
+        if (taken === chunk.length || (this.#flags & TRANSPORT_CLOSING) !== 0 || this.#closeReceived !== undefined) return;
         if (taken > 0) rest = chunk.subarray(taken);
       }
       const parser = this.#parser ?? this.makeParser();
       parser.push(rest);
-      if (parser.idle && !this.#streaming && !this.#assembler!.inMessage) {
+      if (parser.idle && !streaming && !this.#assembler!.inMessage) {
         this.#parser = undefined;
         this.#assembler = undefined;
       }
@@ -385,10 +373,10 @@ export class Connection implements ControlFrameSink {
     const masked = this.role === "server";
     const limits = this.#limits;
     const maxLength = Math.min(limits.maxFrameSize, limits.maxMessageSize);
-    const budget = this.#budget;
+    const budget = this.budget;
     let pos = 0;
     // §5.5.1: nothing is read after a close frame.
-    while (chunk.length - pos >= 2 && !this.#transportClosing && this.#closeReceived === undefined) {
+    while (chunk.length - pos >= 2 && (this.#flags & TRANSPORT_CLOSING) === 0 && this.#closeReceived === undefined) {
       const start = wholeFramePayload(chunk, pos, masked, maxLength);
       if (start < 0) break;
       const end = start + wholeFrameLength(chunk, pos);
@@ -415,7 +403,7 @@ export class Connection implements ControlFrameSink {
       if (text === null) throw new ProtocolError("WS_ERR_INVALID_UTF8");
       this.#events.onText?.(text);
     } finally {
-      if (held > 0) this.#budget!.release(held);
+      if (held > 0) this.budget!.release(held);
     }
   }
 
@@ -425,8 +413,8 @@ export class Connection implements ControlFrameSink {
       // §5.5.2: answer with a pong carrying the same payload, unless we are closing. A peer that
       // pings and never reads must not grow the queue past its limit: §5.5.3 allows answering
       // only some pings, so a pong that does not fit is dropped.
-      if (this.#state === ConnectionState.Open && this.#writer.fits(payload.length)) {
-        this.#writer.control(Opcode.Pong, payload);
+      if (this.#state === ConnectionState.Open && this.fitsQueue(payload.length)) {
+        this.queueControl(Opcode.Pong, payload);
       }
       this.#events.onPing?.(payload);
     } else if (opcode === Opcode.Pong) {
@@ -441,15 +429,15 @@ export class Connection implements ControlFrameSink {
     this.#closeReceived = info;
     this.#parser?.halt(); // §5.5.1: nothing after a close frame (the fast path stops at it too)
     this.#events.onCloseFrame?.(info.code, info.reason);
-    const answer = !this.#closeSent;
-    this.#closeSent = true;
+    const answer = (this.#flags & CLOSE_SENT) === 0;
+    this.#flags |= CLOSE_SENT;
     this.#state = ConnectionState.Closing;
     // §7.1.1: a client waits for the server to close the TCP connection, but not forever.
     if (this.role === "client") this.#deadline = this.#now() + this.#closeTimeout;
     if (answer) {
       // §5.5.1: answer with a close frame, echoing the status code.
       const code = info.code === CloseCode.NoStatus ? undefined : info.code;
-      this.#writer.control(Opcode.Close, buildClosePayload(code));
+      this.queueControl(Opcode.Close, buildClosePayload(code));
     }
     // §7.1.1: the server closes the TCP connection first.
     if (this.role === "server") this.requestTransportClose();
@@ -460,13 +448,13 @@ export class Connection implements ControlFrameSink {
   /** Sends a text message, or a fragment of one when `fin` is false (§5.4). */
   sendText(text: string, fin = true): void {
     this.checkOpen("messages");
-    this.#writer.text(text, fin);
+    this.queueText(text, fin);
   }
 
   /** Sends a binary message, or a fragment of one when `fin` is false. Large payloads are queued as views: do not change them until sent. */
   sendBinary(data: Uint8Array, fin = true): void {
     this.checkOpen("messages");
-    this.#writer.message(Opcode.Binary, data, fin);
+    this.queueMessage(Opcode.Binary, data, fin);
   }
 
   /** Sends a ping (§5.5.2) with at most 125 bytes of payload. */
@@ -488,10 +476,10 @@ export class Connection implements ControlFrameSink {
    * the connection is not open or has sent its close frame.
    */
   probe(now: number = this.#now()): boolean {
-    if (this.#state !== ConnectionState.Open || this.#closeSent) return false;
+    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) return false;
     this.#keepalive ??= new Keepalive(0, this.#pingTimeout, now);
     this.#keepalive.probed(now);
-    this.#writer.control(Opcode.Ping, EMPTY);
+    this.queueControl(Opcode.Ping, EMPTY);
     return true;
   }
 
@@ -503,16 +491,16 @@ export class Connection implements ControlFrameSink {
   close(code?: number, reason = ""): void {
     const payload = buildClosePayload(code, reason);
     if (this.#state === ConnectionState.Connecting) {
-      this.#writer.clear(); // an unsent or unanswered handshake is simply dropped
+      this.clearOutput(); // an unsent or unanswered handshake is simply dropped
       this.#state = ConnectionState.Closing;
       this.requestTransportClose();
       return;
     }
     if (this.#state !== ConnectionState.Open) return;
-    this.#closeSent = true;
+    this.#flags |= CLOSE_SENT;
     this.#state = ConnectionState.Closing;
     this.#deadline = this.#now() + this.#closeTimeout;
-    this.#writer.control(Opcode.Close, payload);
+    this.queueControl(Opcode.Close, payload);
   }
 
   /**
@@ -529,34 +517,24 @@ export class Connection implements ControlFrameSink {
     this.#failure = error;
     this.#parser?.halt();
     this.#assembler?.dispose();
-    if (error instanceof ProtocolError && this.#state === ConnectionState.Open && !this.#closeSent && error.closeCode !== CloseCode.Abnormal) {
-      this.#writer.control(Opcode.Close, buildClosePayload(error.closeCode));
-      this.#closeSent = true;
+    if (error instanceof ProtocolError && this.#state === ConnectionState.Open && (this.#flags & CLOSE_SENT) === 0 && error.closeCode !== CloseCode.Abnormal) {
+      this.queueControl(Opcode.Close, buildClosePayload(error.closeCode));
+      this.#flags |= CLOSE_SENT;
     }
     this.#state = ConnectionState.Closing;
     this.#events.onError?.(error, head);
     this.requestTransportClose();
   }
 
-  /** The next bytes to write (at most `max`), or `undefined` when there are none. */
-  peekOutput(max?: number): Uint8Array | undefined {
-    return this.#writer.peek(max);
-  }
-
-  /** Marks `count` bytes from {@link peekOutput} as written. */
-  consumeOutput(count: number): void {
-    this.#writer.consume(count);
-  }
-
   private sendControl(opcode: number, payload: Uint8Array | string): void {
     const bytes = typeof payload === "string" ? encodeUtf8(payload) : payload;
     if (bytes.length > 125) throw new UsageError("WS_ERR_CONTROL_TOO_LONG", "control frame payloads are at most 125 bytes (§5.5)");
     this.checkOpen("pings and pongs");
-    this.#writer.control(opcode, bytes);
+    this.queueControl(opcode, bytes);
   }
 
   private checkOpen(what: string): void {
-    if (this.#state !== ConnectionState.Open || this.#closeSent) {
+    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) {
       throw new UsageError("WS_ERR_INVALID_STATE", `${what} can be sent only while the connection is open`);
     }
   }
@@ -564,7 +542,7 @@ export class Connection implements ControlFrameSink {
   // ── Transport and time ────────────────────────────────────────────────
 
   private requestTransportClose(): void {
-    this.#transportClosing = true;
+    this.#flags |= TRANSPORT_CLOSING;
     this.#deadline = Number.POSITIVE_INFINITY;
   }
 
@@ -578,12 +556,12 @@ export class Connection implements ControlFrameSink {
     const result: CloseResult = {
       code: received?.code ?? CloseCode.Abnormal,
       reason: received?.reason ?? "",
-      wasClean: received !== undefined && this.#closeSent && this.#failure === undefined,
+      wasClean: received !== undefined && (this.#flags & CLOSE_SENT) !== 0 && this.#failure === undefined,
     };
     this.#state = ConnectionState.Closed;
-    this.#transportClosing = true;
+    this.#flags |= TRANSPORT_CLOSING;
     this.#deadline = Number.POSITIVE_INFINITY;
-    this.#writer.clear();
+    this.clearOutput();
     this.#parser?.halt();
     this.#assembler?.dispose();
     this.#events.onClosed?.(result);
@@ -601,7 +579,7 @@ export class Connection implements ControlFrameSink {
    * no keepalive ping is waiting. See {@link keepaliveNow}.
    */
   keepaliveWindowStart(): number {
-    if (this.#state !== ConnectionState.Open || this.#closeSent) return Number.POSITIVE_INFINITY;
+    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) return Number.POSITIVE_INFINITY;
     return this.#keepalive?.windowStart() ?? Number.POSITIVE_INFINITY;
   }
 
@@ -614,7 +592,7 @@ export class Connection implements ControlFrameSink {
   keepaliveNow(now: number = this.#now()): boolean {
     if (now < this.keepaliveWindowStart()) return false;
     this.#keepalive!.pinged(now); // a finite window start means there is a keepalive
-    this.#writer.control(Opcode.Ping, EMPTY);
+    this.queueControl(Opcode.Ping, EMPTY);
     return true;
   }
 
@@ -635,14 +613,28 @@ export class Connection implements ControlFrameSink {
       this.failWith(new ProtocolError("WS_ERR_PING_TIMEOUT"));
     } else if (action === "idle") {
       this.close(CloseCode.GoingAway, "idle"); // a clean closing handshake; the close timeout bounds it
-    } else if (action === "ping" && !this.#closeSent) {
+    } else if (action === "ping" && (this.#flags & CLOSE_SENT) === 0) {
       this.#keepalive!.pinged(now);
-      this.#writer.control(Opcode.Ping, EMPTY);
+      this.queueControl(Opcode.Ping, EMPTY);
     }
   }
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** {@link Connection}'s flags: streaming delivery (`onChunk`). */
+const STREAMING = 1;
+/** Our close frame is queued (or sent): nothing more may be. */
+const CLOSE_SENT = 2;
+/** The connection is done with the transport (see `transportCloseRequested`). */
+const TRANSPORT_CLOSING = 4;
+
+/** A client's masking keys (§5.3), from the random source it must be given; none at a server. */
+function maskKeysFor(options: ConnectionOptions): MaskKeyPool | undefined {
+  if (options.role !== "client") return undefined;
+  if (options.random === undefined) throw new TypeError("a client connection needs a random source for its masking keys");
+  return new MaskKeyPool(options.random);
+}
 
 /**
  * The masking key of a frame the fast path takes, copied out of its chunk:

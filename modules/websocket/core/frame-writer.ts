@@ -1,78 +1,162 @@
 /**
- * The sending half of a connection: frames messages and control frames into
- * the {@link OutboundQueue}, masking at a client (RFC 6455 §5.3), keeps the
- * state of a fragmented message being sent (§5.4), and enforces the queue's
- * byte limit. The connection decides whether sending is allowed at all.
+ * The sending half of a connection, and the base class of `Connection`, so
+ * that one object holds a socket's whole state (docs/device.md, "Device heap
+ * habits"). It frames messages and control frames (RFC 6455 §5.2), masks
+ * them at a client (§5.3), keeps the state of a fragmented message being
+ * sent (§5.4), and queues the bytes for the transport under the queue's
+ * byte limit and the device's memory budget. The connection decides whether
+ * sending is allowed at all; the host takes the bytes with
+ * {@link FrameWriter.peekOutput} and {@link FrameWriter.consumeOutput}.
+ *
+ * The queue holds views, never copies: a large payload a server sends is
+ * queued as the caller's own bytes; a client's large payload is queued with
+ * its masking key and masked a piece at a time as the transport takes it, so
+ * no masked copy of the whole message is made. A small payload is copied
+ * into one buffer with its header.
  */
 import { UsageError } from "./errors";
 import { firstByte, frameHeaderLength, serializeFrame, writeFrameHeader } from "./frame-serializer";
+import { applyMask } from "./mask";
 import type { MaskKeyPool } from "./mask-key-pool";
 import type { MemoryBudget } from "./memory-budget";
 import { Opcode } from "./opcode";
-import { OutboundQueue } from "./outbound-queue";
 import { encodeUtf8, utf8Length } from "./utf8";
 
 /** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
 const COALESCE_LIMIT = 1024;
 
+/** The most bytes of a masked entry prepared for one write. */
+const MASKED_PIECE = 4096;
+
+/** Bytes queued behind others. */
+interface Entry {
+  bytes: Uint8Array;
+  /** Masking key to apply on the way out, or null. */
+  key: Uint8Array | null;
+  /** Bytes of this entry already written. */
+  sent: number;
+}
+
 /** See the module comment. */
 export class FrameWriter {
-  readonly #queue = new OutboundQueue();
+  /**
+   * Nothing (an idle connection holds no array); a lone unmasked entry as its
+   * bytes alone, with {@link #head} counting what of it is written (the
+   * common case, a message written as soon as it is queued, makes no entry
+   * object and no array); or the entries, from the first push behind another.
+   */
+  #entries: Entry[] | Uint8Array | undefined;
+  /** The index of the front entry; for a lone entry held as bytes, the bytes of it written. */
+  #head = 0;
+  #queued = 0;
   /** Masking keys: present at a client, absent at a server. */
   readonly #keys: MaskKeyPool | undefined;
-  /** The queue's byte limit (set anew when a connection is configured before it opens). */
-  maxQueuedBytes: number;
-  /** The key of a small frame, masked at once: reused, never kept (a client's only, made for its first frame). */
-  #key: Uint8Array | undefined;
   /** Opcode of the fragmented message being sent, or 0. */
   #sendingOpcode = 0;
   readonly #budget: MemoryBudget | undefined;
   /** Bytes of the queue reserved in the budget (messages; control frames are never refused), released as the queue drains. */
   #reserved = 0;
+  /** The queue's byte limit (set anew when a connection is configured before it opens). */
+  protected queueLimit: number;
 
-  constructor(keys: MaskKeyPool | undefined, maxQueuedBytes: number, budget?: MemoryBudget) {
+  constructor(keys: MaskKeyPool | undefined, queueLimit: number, budget: MemoryBudget | undefined) {
     this.#keys = keys;
-    this.maxQueuedBytes = maxQueuedBytes;
+    this.queueLimit = queueLimit;
     this.#budget = budget;
   }
 
+  /** Bytes queued for the transport and not yet taken (the W3C `bufferedAmount`). */
+  get bufferedAmount(): number {
+    return this.#queued;
+  }
+
+  /**
+   * The next bytes to write, at most `max` of them, or `undefined` when
+   * nothing is queued. Nothing is consumed until {@link consumeOutput}.
+   */
+  peekOutput(max = Number.MAX_SAFE_INTEGER): Uint8Array | undefined {
+    const entries = this.#entries;
+    if (entries instanceof Uint8Array) {
+      if (!(max >= 1)) return undefined; // also refuses NaN
+      const sent = this.#head;
+      const end = max >= entries.length - sent ? entries.length : sent + Math.floor(max);
+      return sent === 0 && end === entries.length ? entries : entries.subarray(sent, end);
+    }
+    const entry = entries?.[this.#head];
+    if (entry === undefined || !(max >= 1)) return undefined;
+    const end = Math.min(entry.bytes.length, entry.sent + Math.floor(max));
+    if (entry.key === null) return entry.sent === 0 && end === entry.bytes.length ? entry.bytes : entry.bytes.subarray(entry.sent, end);
+    // A copy made explicitly: `slice` of a Uint8Array subclass may share memory (Node's does),
+    // and the caller's payload must never be masked in place.
+    const piece = new Uint8Array(Math.min(end, entry.sent + MASKED_PIECE) - entry.sent);
+    piece.set(entry.bytes.subarray(entry.sent, entry.sent + piece.length));
+    applyMask(piece, entry.key, entry.sent & 3);
+    return piece;
+  }
+
+  /** Marks `count` bytes from {@link peekOutput} as written. */
+  consumeOutput(count: number): void {
+    const lone = this.#entries;
+    if (lone instanceof Uint8Array) {
+      if (count > lone.length - this.#head) throw new RangeError("consumed more than was queued");
+      this.#head += count;
+      this.#queued -= count;
+      if (this.#head === lone.length) this.clearOutput();
+      else this.releaseQueued(Math.min(count, this.#reserved));
+      return;
+    }
+    let left = count;
+    while (left > 0) {
+      const entry = (this.#entries as Entry[] | undefined)?.[this.#head];
+      if (entry === undefined) throw new RangeError("consumed more than was queued");
+      const take = Math.min(left, entry.bytes.length - entry.sent);
+      entry.sent += take;
+      left -= take;
+      this.#queued -= take;
+      if (entry.sent === entry.bytes.length) this.dropFront();
+    }
+    if (this.#queued === 0) this.clearOutput();
+    else this.releaseQueued(Math.min(count, this.#reserved));
+  }
+
   /** The masking key pool (a client's), or `undefined` (a server's). */
-  get keys(): MaskKeyPool | undefined {
+  protected get maskKeys(): MaskKeyPool | undefined {
     return this.#keys;
   }
 
-  /** Bytes queued and not yet taken by the transport. */
-  get queuedBytes(): number {
-    return this.#queue.queuedBytes;
+  /** For a host that extends the connection: the device's memory budget, if it was given one. */
+  protected get budget(): MemoryBudget | undefined {
+    return this.#budget;
   }
 
   /** Whether a frame with `length` bytes of payload fits under the queue limit. */
-  fits(length: number): boolean {
-    return this.#queue.queuedBytes + frameHeaderLength(length, this.#keys !== undefined) + length <= this.maxQueuedBytes;
+  protected fitsQueue(length: number): boolean {
+    return this.#queued + frameHeaderLength(length, this.#keys !== undefined) + length <= this.queueLimit;
   }
 
   /**
    * Queues a text or binary message, or the next fragment of one when `fin`
    * is false. Refuses a fragment of the other type, and a frame that would
-   * pass the queue limit (leaving the queue as it was).
+   * pass the queue limit or the budget (leaving everything as it was).
    */
-  message(opcode: number, payload: Uint8Array, fin: boolean): void {
+  protected queueMessage(opcode: number, payload: Uint8Array, fin: boolean): void {
     this.checkMessage(opcode, payload.length);
     // What the library allocates for the frame: its header, and a small payload copied in with it;
     // a large payload is queued as the caller's own bytes.
     const header = frameHeaderLength(payload.length, this.#keys !== undefined);
-    this.reserve(payload.length <= COALESCE_LIMIT ? header + payload.length : header);
-    this.queueMessage(opcode, payload, fin);
+    this.reserveQueued(payload.length <= COALESCE_LIMIT ? header + payload.length : header);
+    this.queueData(opcode, payload, fin);
   }
 
   /**
-   * Queues a text message, or a fragment of one: as {@link message}, with
-   * its UTF-8 bytes reserved in the budget before they are made (an echo the
-   * device cannot afford is refused, never allocated).
+   * Queues a text message, or a fragment of one: as {@link queueMessage},
+   * with its UTF-8 bytes reserved in the budget before they are made (an
+   * echo the device cannot afford is refused, never allocated).
    */
-  text(text: string, fin: boolean): void {
-    if (this.#budget === undefined) {
-      this.message(Opcode.Text, encodeUtf8(text), fin);
+  protected queueText(text: string, fin: boolean): void {
+    const budget = this.#budget;
+    if (budget === undefined) {
+      this.queueMessage(Opcode.Text, encodeUtf8(text), fin);
       return;
     }
     // At most 3 bytes per UTF-16 unit: when that fits, reserve it, encode natively, and give back the rest;
@@ -80,25 +164,58 @@ export class FrameWriter {
     const masked = this.#keys !== undefined;
     const bound = text.length * 3;
     const upTo = frameHeaderLength(bound, masked) + bound;
-    if (this.#budget.available >= upTo) {
+    if (budget.available >= upTo) {
       this.checkMessage(Opcode.Text, text.length); // the UTF-8 is at least this long
-      this.reserve(upTo);
+      this.reserveQueued(upTo);
       let payload: Uint8Array;
       try {
         payload = encodeUtf8(text);
         this.checkMessage(Opcode.Text, payload.length);
       } catch (error) {
-        this.release(upTo);
+        this.releaseQueued(upTo);
         throw error;
       }
-      this.release(upTo - (frameHeaderLength(payload.length, masked) + payload.length));
-      this.queueMessage(Opcode.Text, payload, fin);
+      this.releaseQueued(upTo - (frameHeaderLength(payload.length, masked) + payload.length));
+      this.queueData(Opcode.Text, payload, fin);
       return;
     }
     const length = utf8Length(text);
     this.checkMessage(Opcode.Text, length);
-    this.reserve(frameHeaderLength(length, masked) + length);
-    this.queueMessage(Opcode.Text, encodeUtf8(text), fin);
+    this.reserveQueued(frameHeaderLength(length, masked) + length);
+    this.queueData(Opcode.Text, encodeUtf8(text), fin);
+  }
+
+  /** Queues a control frame (the caller has checked its size). */
+  protected queueControl(opcode: number, payload: Uint8Array): void {
+    this.queueFrame(opcode, payload, true, false);
+  }
+
+  /** Queues raw bytes (an HTTP head or body). */
+  protected queueBytes(bytes: Uint8Array, key: Uint8Array | null = null): void {
+    if (bytes.length === 0) return;
+    this.#queued += bytes.length;
+    const entries = this.#entries;
+    if (entries === undefined) {
+      if (key === null) {
+        this.#entries = bytes;
+        this.#head = 0;
+        return;
+      }
+      this.#entries = [{ bytes, key, sent: 0 }];
+    } else if (entries instanceof Uint8Array) {
+      this.#entries = [{ bytes: entries, key: null, sent: this.#head }, { bytes, key, sent: 0 }];
+      this.#head = 0;
+    } else {
+      entries.push({ bytes, key, sent: 0 });
+    }
+  }
+
+  /** Drops everything queued, and its reservation. */
+  protected clearOutput(): void {
+    this.#entries = undefined;
+    this.#head = 0;
+    this.#queued = 0;
+    this.releaseQueued(this.#reserved);
   }
 
   /** Refuses a fragment of the other type, and a frame that would pass the queue limit. */
@@ -106,13 +223,13 @@ export class FrameWriter {
     if (this.#sendingOpcode !== 0 && this.#sendingOpcode !== opcode) {
       throw new UsageError("WS_ERR_INVALID_STATE", "a fragmented message of the other type is in progress");
     }
-    if (!this.fits(length)) {
-      throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queue.queuedBytes} bytes already queued; the limit is ${this.maxQueuedBytes}`);
+    if (!this.fitsQueue(length)) {
+      throw new UsageError("WS_ERR_SEND_QUEUE_FULL", `${this.#queued} bytes already queued; the limit is ${this.queueLimit}`);
     }
   }
 
   /** Reserves `size` bytes in the budget, if there is one, or refuses with `WS_ERR_BUDGET_EXCEEDED`. */
-  private reserve(size: number): void {
+  private reserveQueued(size: number): void {
     const budget = this.#budget;
     if (budget === undefined) return;
     if (!budget.tryReserve(size)) {
@@ -121,43 +238,16 @@ export class FrameWriter {
     this.#reserved += size;
   }
 
-  private queueMessage(opcode: number, payload: Uint8Array, fin: boolean): void {
-    const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
-    this.#sendingOpcode = fin ? 0 : opcode;
-    this.queueFrame(wireOpcode, payload, fin, true);
-  }
-
-  /** Queues a control frame (the caller has checked its size). */
-  control(opcode: number, payload: Uint8Array): void {
-    this.queueFrame(opcode, payload, true, false);
-  }
-
-  /** Queues raw bytes (an HTTP head or body). */
-  bytes(bytes: Uint8Array): void {
-    this.#queue.push(bytes);
-  }
-
-  /** The next bytes to write, at most `max`. */
-  peek(max?: number): Uint8Array | undefined {
-    return this.#queue.peek(max);
-  }
-
-  /** Marks `count` bytes as written. */
-  consume(count: number): void {
-    this.#queue.consume(count);
-    this.release(this.#queue.queuedBytes === 0 ? this.#reserved : Math.min(count, this.#reserved));
-  }
-
-  /** Drops everything queued. */
-  clear(): void {
-    this.#queue.clear();
-    this.release(this.#reserved);
-  }
-
-  private release(bytes: number): void {
+  private releaseQueued(bytes: number): void {
     if (bytes === 0) return;
     this.#reserved -= bytes;
     this.#budget!.release(bytes); // reserved only with a budget
+  }
+
+  private queueData(opcode: number, payload: Uint8Array, fin: boolean): void {
+    const wireOpcode = this.#sendingOpcode === 0 ? opcode : Opcode.Continuation;
+    this.#sendingOpcode = fin ? 0 : opcode;
+    this.queueFrame(wireOpcode, payload, fin, true);
   }
 
   /** `mayAlias`: a large payload may be queued as a view of the caller's bytes. */
@@ -165,14 +255,27 @@ export class FrameWriter {
     const first = firstByte(fin, opcode);
     const keys = this.#keys;
     if (!mayAlias || payload.length <= COALESCE_LIMIT) {
-      this.bytes(serializeFrame(first, payload, keys === undefined ? null : keys.nextInto((this.#key ??= new Uint8Array(4)))));
+      this.queueBytes(serializeFrame(first, payload, keys === undefined ? null : keys.next()));
       return;
     }
     // A key of its own: the queued payload is masked later, piece by piece.
     const key = keys === undefined ? null : keys.nextInto(new Uint8Array(4));
     const header = new Uint8Array(frameHeaderLength(payload.length, key !== null));
     writeFrameHeader(header, 0, first, payload.length, key);
-    this.#queue.push(header);
-    this.#queue.push(payload, key);
+    this.queueBytes(header);
+    this.queueBytes(payload, key);
+  }
+
+  /** Drops the front entry (which `consumeOutput` has just found, so the array exists). */
+  private dropFront(): void {
+    const entries = this.#entries as Entry[];
+    entries[this.#head++] = undefined as unknown as Entry;
+    if (this.#head === entries.length) {
+      this.#entries = undefined;
+      this.#head = 0;
+    } else if (this.#head >= 64 && this.#head * 2 >= entries.length) {
+      entries.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 }

@@ -21,5 +21,5 @@ export * from "./http-head";
 export * from "./handshake";
 export * from "./message-assembler";
 export * from "./memory-budget";
-export * from "./outbound-queue";
+export * from "./frame-writer";
 export * from "./connection";

@@ -15,9 +15,19 @@ export class MaskKeyPool {
   /** Made at the first key: an open client that has sent nothing holds no pool. */
   #pool: Uint8Array | undefined;
   #offset = POOL_SIZE;
+  /** The key {@link next} returns, made at its first call. */
+  #scratch: Uint8Array | undefined;
 
   constructor(random: RandomSource) {
     this.random = random;
+  }
+
+  /**
+   * The next key, in a 4-byte array of the pool's that the next call
+   * overwrites: for a frame masked at once, whose key is not kept.
+   */
+  next(): Uint8Array {
+    return this.nextInto((this.#scratch ??= new Uint8Array(4)));
   }
 
   /** Writes the next key into `target` (4 bytes) and returns it; no allocation. */

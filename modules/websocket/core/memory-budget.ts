@@ -24,6 +24,13 @@
  */
 export const ESP32_MEMORY_BUDGET_BYTES = 68 * 1024;
 
+/**
+ * What one connection costs the budget for its own objects before any
+ * message (the ESP32 estimate of an open connection with its socket
+ * objects, after one echo, from `npm run bench -- device`, rounded up).
+ */
+export const CONNECTION_COST = 2560;
+
 /** See the module comment. */
 export class MemoryBudget {
   /** The most bytes that may be reserved at once. */

@@ -38,11 +38,12 @@ type Wrapped = Listener & { [ONCE]?: Listener };
  * than one; and `emit` of an event with one listener allocates nothing.
  */
 export class Emitter<Events extends EventMap<Events> = AnyEvents> {
-  #listeners: Record<string, Wrapped | Wrapped[]> | undefined;
+  /** TypeScript-private, not `#`: a `#` field would cost every connection one more slot (docs/device.md). */
+  private listenerTable: Record<string, Wrapped | Wrapped[]> | undefined;
 
   /** Adds `listener` for `event`; returns this. */
   on<E extends EventName<Events>>(event: E, listener: Events[E]): this {
-    const listeners = (this.#listeners ??= Object.create(null) as Record<string, Wrapped | Wrapped[]>);
+    const listeners = (this.listenerTable ??= Object.create(null) as Record<string, Wrapped | Wrapped[]>);
     const entry = listeners[event];
     if (entry === undefined) listeners[event] = listener;
     else if (typeof entry === "function") listeners[event] = [entry, listener];
@@ -67,7 +68,7 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
 
   /** Removes `listener` (added with `on` or `once`) from `event`. */
   off<E extends EventName<Events>>(event: E, listener: Events[E]): this {
-    const listeners = this.#listeners;
+    const listeners = this.listenerTable;
     const entry = listeners?.[event];
     if (entry === undefined) return this;
     const matches = (l: Wrapped): boolean => l === listener || l[ONCE] === listener;
@@ -88,14 +89,14 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
 
   /** Removes every listener of `event`, or of every event. */
   removeAllListeners(event?: EventName<Events>): this {
-    if (event === undefined) this.#listeners = undefined;
-    else if (this.#listeners !== undefined) delete this.#listeners[event];
+    if (event === undefined) this.listenerTable = undefined;
+    else if (this.listenerTable !== undefined) delete this.listenerTable[event];
     return this;
   }
 
   /** How many listeners `event` has. */
   listenerCount(event: EventName<Events>): number {
-    const entry = this.#listeners?.[event];
+    const entry = this.listenerTable?.[event];
     return entry === undefined ? 0 : typeof entry === "function" ? 1 : entry.length;
   }
 
@@ -104,7 +105,7 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
    * call: for the events of every message (a connection's `message`).
    */
   protected emitTwo<E extends EventName<Events>>(event: E, first: Parameters<Events[E]>[0], second: Parameters<Events[E]>[1]): boolean {
-    const entry = this.#listeners?.[event];
+    const entry = this.listenerTable?.[event];
     if (typeof entry !== "function") return this.emit(event, ...([first, second] as Parameters<Events[E]>));
     entry.call(this, first, second);
     return true;
@@ -115,7 +116,7 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
    * there was one. An unheard `error` is reported (see the module comment).
    */
   emit<E extends EventName<Events>>(event: E, ...args: Parameters<Events[E]>): boolean {
-    const entry = this.#listeners?.[event];
+    const entry = this.listenerTable?.[event];
     if (entry === undefined || (typeof entry !== "function" && entry.length === 0)) {
       if (event === "error") reportUnhandled(args[0]);
       return false;

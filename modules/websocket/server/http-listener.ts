@@ -178,7 +178,7 @@ export class HttpListener {
       random,
       now,
       budget,
-      reserved: afforded ? CONNECTION_COST : 0,
+      holdsConnectionCost: afforded,
       limits: this.#limits,
       openTimeout: this.#options.handshakeTimeout ?? 5000,
     });

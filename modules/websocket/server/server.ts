@@ -114,34 +114,35 @@ function checkMask(mask: boolean | undefined): void {
  * for its events.
  */
 export class ServerConnection extends Emitter<ServerConnectionEvents> implements ConnectionEvents {
-  readonly #connection: SocketDriver;
-  readonly #server: Server;
+  // TypeScript-private, not `#`: a `#` field would cost every connection one more slot (docs/device.md).
+  private readonly driver: SocketDriver;
+  private readonly server: Server;
 
   /** @internal made by the server */
   constructor(server: Server, connection: SocketDriver) {
     super();
-    this.#server = server;
-    this.#connection = connection;
+    this.server = server;
+    this.driver = connection;
   }
 
   /** The subprotocol chosen, "" for none. */
   get protocol(): string {
-    return this.#connection.protocol;
+    return this.driver.protocol;
   }
 
   /** 0 CONNECTING, 1 OPEN, 2 CLOSING, 3 CLOSED. */
   get readyState(): number {
-    return this.#connection.state;
+    return this.driver.state;
   }
 
   /** Bytes queued, not yet handed to the socket. */
   get bufferedAmount(): number {
-    return this.#connection.bufferedAmount;
+    return this.driver.bufferedAmount;
   }
 
   /** Milliseconds of the last keepalive ping's round trip; NaN before one. */
   get roundTripTime(): number {
-    return this.#connection.roundTripTime;
+    return this.driver.roundTripTime;
   }
 
   /**
@@ -154,36 +155,36 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
    */
   send(data: string | Uint8Array | ArrayBuffer, mask?: boolean): void {
     checkMask(mask);
-    if (typeof data === "string") this.#connection.sendText(data);
-    else this.#connection.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
+    if (typeof data === "string") this.driver.sendText(data);
+    else this.driver.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
   }
 
   /** Sends a ping with up to 125 bytes. `mask` must be false or absent. */
   ping(data?: string | Uint8Array, mask?: boolean): void {
     checkMask(mask);
-    this.#connection.ping(data);
+    this.driver.ping(data);
   }
 
   /** Sends an unsolicited pong with up to 125 bytes. `mask` must be false or absent. */
   pong(data?: string | Uint8Array, mask?: boolean): void {
     checkMask(mask);
-    this.#connection.pong(data);
+    this.driver.pong(data);
   }
 
   /** Starts the closing handshake (default code 1000). */
   close(code?: number, reason?: string): void {
-    this.#connection.close(code ?? CloseCode.Normal, reason);
+    this.driver.close(code ?? CloseCode.Normal, reason);
   }
 
   /** Ends the connection at once, without a closing handshake. */
   terminate(): void {
-    this.#connection.terminate();
+    this.driver.terminate();
   }
 
   /** @internal {@link ConnectionEvents} */
   onOpen(): void {
-    this.#connection.flush(); // the 101 goes on the wire before the application hears of the connection (as in ws)
-    this.#server.connectionOpened(this);
+    this.driver.flush(); // the 101 goes on the wire before the application hears of the connection (as in ws)
+    this.server.connectionOpened(this);
   }
 
   /** @internal */
@@ -215,12 +216,12 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
 
   /** @internal */
   onError(error: ProtocolError | HandshakeError): void {
-    if (this.#server.isOpen(this)) this.emit("error", error);
+    if (this.server.isOpen(this)) this.emit("error", error);
   }
 
   /** @internal */
   onClosed(result: CloseResult): void {
-    this.#server.connectionClosed(this, result);
+    this.server.connectionClosed(this, result);
   }
 }
 

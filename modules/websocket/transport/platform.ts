@@ -38,12 +38,7 @@ export const random: RandomSource = (target) => {
 /** The clock, in milliseconds. */
 export const now = (): number => Date.now();
 
-/**
- * What one connection costs the budget for its own objects before any
- * message (the ESP32 estimate of an open connection with its socket
- * objects, after one echo, from `npm run bench -- device`, rounded up).
- */
-export const CONNECTION_COST = 2560;
+export { CONNECTION_COST } from "../core/memory-budget";
 
 let scheduler: DeadlineScheduler | undefined;
 let budget: MemoryBudget | undefined;

@@ -29,6 +29,7 @@
 import { Connection, type ConnectionOptions } from "../core/connection";
 import { ProtocolError } from "../core/errors";
 import { QUEUE_HEADROOM } from "../core/limits";
+import { CONNECTION_COST } from "../core/memory-budget";
 import type { DeadlineClient, DeadlineScheduler } from "./deadline-scheduler";
 
 /** What the driver needs of a socket: the ECMA-419 `read`/`write`/`close`. */
@@ -59,8 +60,8 @@ export interface SocketCallbacks {
 /** Options of a {@link SocketDriver}: the connection's, plus the host's scheduler. */
 export interface SocketDriverOptions extends ConnectionOptions {
   scheduler: DeadlineScheduler;
-  /** Bytes the maker reserved in `budget` for this connection's fixed cost: released when its socket closes. */
-  reserved?: number;
+  /** The maker reserved {@link CONNECTION_COST} in `budget` for this connection: released when its socket closes. */
+  holdsConnectionCost?: boolean;
 }
 
 /**
@@ -85,33 +86,38 @@ const DEFAULT_LINGER = 5000;
  */
 export const LINGER_QUIET = 200;
 
+/** {@link SocketDriver}'s flags: the socket is connected (a client's first `onWritable`, or accepted). */
+const CONNECTED = 1;
+/** The socket is closed, and the connection told. */
+const CLOSED = 2;
+/** The send queue went above {@link HIGH_WATER} and has not yet drained to {@link LOW_WATER}: reading is stopped. */
+const PAUSED = 4;
+/** {@link CONNECTION_COST} is reserved for this connection until its socket closes. */
+const HOLDS_COST = 8;
+
 /** See the module comment. */
 export class SocketDriver extends Connection implements DeadlineClient, SocketCallbacks {
   readonly #scheduler: DeadlineScheduler;
   #socket: ByteSocket | undefined;
   #writable = 0;
-  #connected = false;
-  #closed = false;
+  /** {@link CONNECTED}, {@link CLOSED}, {@link PAUSED}: one field, not three (each field is a slot on the device). */
+  #flags = 0;
   /** While lingering: when to close unless more input comes; +Infinity otherwise. */
   #lingerUntil = Number.POSITIVE_INFINITY;
   /** While lingering: when to close whatever comes. */
   #lingerLimit = Number.POSITIVE_INFINITY;
-  /** The send queue went above {@link HIGH_WATER} and has not yet drained to {@link LOW_WATER}: reading is stopped. */
-  #paused = false;
-  /** The fixed cost reserved for this connection in its budget: released with the socket. */
-  readonly #reserved: number;
 
   constructor(options: SocketDriverOptions) {
     super(options);
     this.#scheduler = options.scheduler;
-    this.#reserved = options.budget === undefined ? 0 : (options.reserved ?? 0);
+    if (options.budget !== undefined && options.holdsConnectionCost === true) this.#flags = HOLDS_COST;
     this.#scheduler.add(this);
   }
 
   /** Gives the driver its socket (made with the driver as its `target`, see {@link targetCallbacks}). A socket that is already connected (accepted) is writable at once. */
   attach(socket: ByteSocket, connected = false): void {
     this.#socket = socket;
-    if (connected) this.#connected = true;
+    if (connected) this.#flags |= CONNECTED;
   }
 
   /** Ends everything at once, without a closing handshake (ws's `terminate()`). */
@@ -201,8 +207,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   /** Bytes arrived: all of them are read and go into the connection (or are discarded while lingering). */
   socketReadable(_count?: number): void {
-    if (this.#socket === undefined || this.#closed) return;
-    if (this.#paused && this.#lingerUntil === Number.POSITIVE_INFINITY) return; // the bytes stay in the socket until the queue drains
+    if (this.#socket === undefined || (this.#flags & CLOSED) !== 0) return;
+    if ((this.#flags & PAUSED) !== 0 && this.#lingerUntil === Number.POSITIVE_INFINITY) return; // the bytes stay in the socket until the queue drains
     const data = this.readSocket();
     if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
       // Lingering: the bytes are dropped, and the quiet period starts again.
@@ -216,8 +222,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   /** The socket is connected (the first call), or has room for `count` more bytes. */
   socketWritable(count: number): void {
     this.#writable = count;
-    if (!this.#connected) {
-      this.#connected = true;
+    if ((this.#flags & CONNECTED) === 0) {
+      this.#flags |= CONNECTED;
       this.transportOpened();
     }
     this.flush();
@@ -243,8 +249,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
    */
   flush(): void {
     const socket = this.#socket;
-    if (socket === undefined || this.#closed) return;
-    if (!this.#connected) {
+    if (socket === undefined || (this.#flags & CLOSED) !== 0) return;
+    if ((this.#flags & CONNECTED) === 0) {
       // Closing before the transport connected (open timeout, abort): nothing to flush.
       if (this.transportCloseRequested) this.closeSocket();
       return;
@@ -270,9 +276,9 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
     this.#scheduler.updateFor(this);
     const queued = this.bufferedAmount;
     if (queued > HIGH_WATER) {
-      this.#paused = true;
-    } else if (this.#paused && queued <= LOW_WATER) {
-      this.#paused = false;
+      this.#flags |= PAUSED;
+    } else if ((this.#flags & PAUSED) !== 0 && queued <= LOW_WATER) {
+      this.#flags &= ~PAUSED;
       this.events.onDrain?.();
       this.socketReadable(); // what arrived while reading was stopped
     }
@@ -307,14 +313,14 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   /** A socket call threw: the connection fails with `WS_ERR_TRANSPORT` (no close frame can follow), and the socket goes. */
   socketFailed(error: unknown): void {
-    if (this.#closed) return;
+    if ((this.#flags & CLOSED) !== 0) return;
     super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
     this.closeSocket();
   }
 
   private closeSocket(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if ((this.#flags & CLOSED) !== 0) return;
+    this.#flags |= CLOSED;
     this.#lingerUntil = Number.POSITIVE_INFINITY;
     const socket = this.#socket;
     try {
@@ -329,7 +335,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       if (this.failure === undefined) super.fail(new ProtocolError("WS_ERR_TRANSPORT", error instanceof Error ? error.message : String(error)));
     } finally {
       this.#scheduler.remove(this);
-      if (this.#reserved > 0) this.budget!.release(this.#reserved); // reserved only with a budget
+      if ((this.#flags & HOLDS_COST) !== 0) this.budget!.release(CONNECTION_COST); // set only with a budget
       this.transportClosed();
     }
   }
