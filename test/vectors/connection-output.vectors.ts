@@ -5,6 +5,7 @@
  * the send queue limit; streaming delivery (`onChunk`).
  */
 import { firstByte, serializeFrame } from "../../modules/websocket/core/frame-serializer";
+import { MemoryBudget } from "../../modules/websocket/core/memory-budget";
 import { bytesEqual, check, equal, hex, throwsCode, toHex, type VectorCase } from "./harness";
 import { Xorshift32 } from "./support/deterministic-random";
 import { ascii, asciiText, concat, decodeFrames, encodeFrame, OP, pattern, sameBytes } from "./support/frames";
@@ -161,6 +162,31 @@ export const connectionOutputCases: VectorCase[] = [
       // Closing is never refused for a full queue.
       big.client.close(1000);
       equal(big.client.state, 2, "CLOSING");
+    },
+  },
+  {
+    name: "send queue: a small text is framed at once when its largest UTF-8 size fits; when only its real size fits, the exact check decides, queue limit and budget alike",
+    run() {
+      // 40 ASCII characters: 42 bytes framed, at most 2 + 120 before they are encoded.
+      const text = "a".repeat(40);
+      const pair = openPair({ limits: { maxQueuedBytes: 50 } });
+      pair.server.sendText(text);
+      equal(pair.server.bufferedAmount, 42, "queued though its largest size passes the limit");
+      throwsCode(() => pair.server.sendText("é".repeat(4)), "WS_ERR_SEND_QUEUE_FULL"); // 42 + 2 + 8
+      equal(takeFrames(pair.server).map((f) => f.payload.length).join(), "40", "one frame of 40 bytes");
+      const roomy = new MemoryBudget(200);
+      const client = openPair({ client: { budget: roomy } }).client;
+      client.sendText(text); // 6 + 120 is reserved first, and all but the frame's 46 given back
+      equal(roomy.used, 46, "the frame's exact size reserved while it waits");
+      const budget = new MemoryBudget(46 + 46);
+      const limited = openPair({ client: { budget } });
+      limited.client.sendText(text); // 6 + 120 is over the budget: the exact 46 is reserved
+      equal(budget.used, 46, "the exact size, when the largest does not fit");
+      limited.client.sendText("é".repeat(20)); // 6 + 60 is over the 46 left; the exact 6 + 40 fits
+      equal(budget.used, 92, "the second frame's exact size");
+      throwsCode(() => limited.client.sendText("b"), "WS_ERR_BUDGET_EXCEEDED");
+      equal(takeFrames(limited.client).map((f) => f.payload.length).join(), "40,40", "both frames whole");
+      equal(budget.used, 0, "released once written");
     },
   },
   {

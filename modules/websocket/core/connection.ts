@@ -447,13 +447,13 @@ export class Connection extends FrameWriter implements ControlFrameSink {
 
   /** Sends a text message, or a fragment of one when `fin` is false (§5.4). */
   sendText(text: string, fin = true): void {
-    this.checkOpen("messages");
+    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) this.refuseSend("messages");
     this.queueText(text, fin);
   }
 
   /** Sends a binary message, or a fragment of one when `fin` is false. Large payloads are queued as views: do not change them until sent. */
   sendBinary(data: Uint8Array, fin = true): void {
-    this.checkOpen("messages");
+    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) this.refuseSend("messages");
     this.queueMessage(Opcode.Binary, data, fin);
   }
 
@@ -529,14 +529,13 @@ export class Connection extends FrameWriter implements ControlFrameSink {
   private sendControl(opcode: number, payload: Uint8Array | string): void {
     const bytes = typeof payload === "string" ? encodeUtf8(payload) : payload;
     if (bytes.length > 125) throw new UsageError("WS_ERR_CONTROL_TOO_LONG", "control frame payloads are at most 125 bytes (§5.5)");
-    this.checkOpen("pings and pongs");
+    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) this.refuseSend("pings and pongs");
     this.queueControl(opcode, bytes);
   }
 
-  private checkOpen(what: string): void {
-    if (this.#state !== ConnectionState.Open || (this.#flags & CLOSE_SENT) !== 0) {
-      throw new UsageError("WS_ERR_INVALID_STATE", `${what} can be sent only while the connection is open`);
-    }
+  /** A send while the connection is not open, or after our close frame. */
+  private refuseSend(what: string): never {
+    throw new UsageError("WS_ERR_INVALID_STATE", `${what} can be sent only while the connection is open`);
   }
 
   // ── Transport and time ────────────────────────────────────────────────

@@ -25,6 +25,12 @@ import { encodeUtf8, utf8Length } from "./utf8";
 /** Payloads up to this size are sent as one buffer with their header; larger ones are queued as views. */
 const COALESCE_LIMIT = 1024;
 
+/**
+ * Texts of up to this many UTF-16 units are framed at once: at most 3 UTF-8
+ * bytes a unit, so the payload fits the 7-bit length form (§5.2).
+ */
+const SMALL_TEXT = 41;
+
 /** The most bytes of a masked entry prepared for one write. */
 const MASKED_PIECE = 4096;
 
@@ -140,7 +146,16 @@ export class FrameWriter {
    * pass the queue limit or the budget (leaving everything as it was).
    */
   protected queueMessage(opcode: number, payload: Uint8Array, fin: boolean): void {
-    this.checkMessage(opcode, payload.length);
+    const length = payload.length;
+    if (length <= 125 && fin && this.#sendingOpcode === 0) {
+      // A small whole message: one buffer with its header, reserved exactly (the general path below refuses one that does not fit).
+      const size = (this.#keys === undefined ? 2 : 6) + length;
+      if (this.#queued + size <= this.queueLimit && (this.#budget === undefined || this.#budget.tryReserve(size))) {
+        this.queueSmall(0x80 | opcode, payload, size);
+        return;
+      }
+    }
+    this.checkMessage(opcode, length);
     // What the library allocates for the frame: its header, and a small payload copied in with it;
     // a large payload is queued as the caller's own bytes.
     const header = frameHeaderLength(payload.length, this.#keys !== undefined);
@@ -155,6 +170,23 @@ export class FrameWriter {
    */
   protected queueText(text: string, fin: boolean): void {
     const budget = this.#budget;
+    if (text.length <= SMALL_TEXT && fin && this.#sendingOpcode === 0) {
+      // A small whole text: its frame's largest size is reserved, the text encoded, the rest given back.
+      const bound = (this.#keys === undefined ? 2 : 6) + 3 * text.length;
+      if (this.#queued + bound <= this.queueLimit && (budget === undefined || budget.tryReserve(bound))) {
+        let payload: Uint8Array;
+        try {
+          payload = encodeUtf8(text);
+        } catch (error) {
+          budget?.release(bound);
+          throw error;
+        }
+        const size = bound - 3 * text.length + payload.length;
+        if (budget !== undefined && bound > size) budget.release(bound - size);
+        this.queueSmall(0x80 | Opcode.Text, payload, size);
+        return;
+      }
+    }
     if (budget === undefined) {
       this.queueMessage(Opcode.Text, encodeUtf8(text), fin);
       return;
@@ -183,6 +215,13 @@ export class FrameWriter {
     this.checkMessage(Opcode.Text, length);
     this.reserveQueued(frameHeaderLength(length, masked) + length);
     this.queueData(Opcode.Text, encodeUtf8(text), fin);
+  }
+
+  /** Queues a whole frame of `size` bytes (payload up to 125 bytes), already reserved: one buffer, masked at once at a client. */
+  private queueSmall(first: number, payload: Uint8Array, size: number): void {
+    const keys = this.#keys;
+    if (this.#budget !== undefined) this.#reserved += size;
+    this.queueBytes(serializeFrame(first, payload, keys === undefined ? null : keys.next()));
   }
 
   /** Queues a control frame (the caller has checked its size). */

@@ -64,7 +64,7 @@ export class MemoryBudget {
    * reserves nothing and returns false. Zero always fits.
    */
   tryReserve(bytes: number): boolean {
-    checkCount(bytes);
+    if (bytes >>> 0 !== bytes) checkCount(bytes); // the common case, a count under 2^32, needs no call
     const used = this.#used + bytes;
     if (used > this.limit) return false;
     this.#used = used;
@@ -77,7 +77,7 @@ export class MemoryBudget {
    * a bookkeeping bug of the caller, and throws rather than hide it.
    */
   release(bytes: number): void {
-    checkCount(bytes);
+    if (bytes >>> 0 !== bytes) checkCount(bytes);
     if (bytes > this.#used) throw new RangeError(`memory budget: releasing ${bytes} bytes, only ${this.#used} reserved`);
     this.#used -= bytes;
   }

@@ -100,6 +100,11 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
     return entry === undefined ? 0 : typeof entry === "function" ? 1 : entry.length;
   }
 
+  /** Whether `event` has a listener (a cheaper {@link listenerCount} for the events of every message). */
+  protected hears(event: EventName<Events>): boolean {
+    return this.listenerTable?.[event] !== undefined;
+  }
+
   /**
    * {@link emit} for two arguments, without the rest array `emit` makes per
    * call: for the events of every message (a connection's `message`).

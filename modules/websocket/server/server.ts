@@ -103,8 +103,9 @@ export interface ServerRequest {
 /** The ws `readyState` values. */
 export const ReadyState = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
 
-function checkMask(mask: boolean | undefined): void {
-  if (mask === true) throw new UsageError("WS_ERR_SERVER_MASK", "a server must not mask its frames (RFC 6455 §5.1): pass mask false or omit it");
+/** `mask: true` was passed to a server's send, ping or pong. */
+function refuseMask(): never {
+  throw new UsageError("WS_ERR_SERVER_MASK", "a server must not mask its frames (RFC 6455 §5.1): pass mask false or omit it");
 }
 
 /**
@@ -154,20 +155,20 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
    * 16 KiB; a message the connection received can always be echoed whole.
    */
   send(data: string | Uint8Array | ArrayBuffer, mask?: boolean): void {
-    checkMask(mask);
+    if (mask === true) refuseMask();
     if (typeof data === "string") this.driver.sendText(data);
     else this.driver.sendBinary(data instanceof Uint8Array ? data : new Uint8Array(data));
   }
 
   /** Sends a ping with up to 125 bytes. `mask` must be false or absent. */
   ping(data?: string | Uint8Array, mask?: boolean): void {
-    checkMask(mask);
+    if (mask === true) refuseMask();
     this.driver.ping(data);
   }
 
   /** Sends an unsolicited pong with up to 125 bytes. `mask` must be false or absent. */
   pong(data?: string | Uint8Array, mask?: boolean): void {
-    checkMask(mask);
+    if (mask === true) refuseMask();
     this.driver.pong(data);
   }
 
@@ -190,13 +191,13 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
   /** @internal */
   onText(text: string): void {
     this.emitTwo("message", text, false);
-    if (this.listenerCount("data") > 0) this.emit("data", text);
+    if (this.hears("data")) this.emit("data", text);
   }
 
   /** @internal */
   onBinary(data: Uint8Array): void {
     this.emitTwo("message", data, true);
-    if (this.listenerCount("data") > 0) this.emit("data", data);
+    if (this.hears("data")) this.emit("data", data);
   }
 
   /** @internal */

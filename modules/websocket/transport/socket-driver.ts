@@ -181,7 +181,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   // ── DeadlineClient ─────────────────────────────────────────────────────
 
   override nextDeadline(): number {
-    return Math.min(super.nextDeadline(), this.#lingerUntil);
+    const deadline = super.nextDeadline();
+    return deadline < this.#lingerUntil ? deadline : this.#lingerUntil;
   }
 
   onDeadline(now: number): void {
@@ -269,12 +270,12 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       this.consumeOutput(chunk.length);
       this.written(chunk.length);
     }
-    if (this.transportCloseRequested && this.bufferedAmount === 0) {
+    const queued = this.bufferedAmount;
+    if (queued === 0 && this.transportCloseRequested) {
       this.lingerOrClose();
       return;
     }
     this.#scheduler.updateFor(this);
-    const queued = this.bufferedAmount;
     if (queued > HIGH_WATER) {
       this.#flags |= PAUSED;
     } else if ((this.#flags & PAUSED) !== 0 && queued <= LOW_WATER) {
