@@ -22,10 +22,10 @@ class Client implements DeadlineClient {
   }
 }
 
-function setup(count: number) {
+function setup(count: number, slack = 0) {
   const clock = new VirtualClock();
   const timer = new FakeTimer(clock);
-  const scheduler = new DeadlineScheduler({ timer, now: clock.now, slack: 0, coalesce: false });
+  const scheduler = new DeadlineScheduler({ timer, now: clock.now, slack, coalesce: false });
   const clients = Array.from({ length: count }, () => new Client());
   for (const client of clients) scheduler.add(client);
   return { clock, timer, scheduler, clients };
@@ -73,5 +73,23 @@ describe("deadline scheduler: updateFor", function () {
     assert.deepEqual(clients[1]!.handled, [1000]);
     clock.advanceTo(5000);
     assert.deepEqual(clients[0]!.handled, [5000]);
+  });
+
+  it("the holder's deadline moving later within the slack asks no other client; past the slack the earliest is looked for again", () => {
+    const { clock, scheduler, clients } = setup(16, 250);
+    clients[0]!.deadline = 1000;
+    clients[1]!.deadline = 1400;
+    scheduler.update();
+    for (const client of clients) client.asked = 0;
+    clients[0]!.deadline = 1200; // data arrived: the keepalive ping moves 200 ms later
+    scheduler.updateFor(clients[0]!);
+    assert.equal(clients.reduce((n, c) => n + c.asked, 0), 1, "only the holder asked");
+    clients[0]!.deadline = 1300; // 300 ms past the armed 1000: looked for again, client 0 still the earliest
+    scheduler.updateFor(clients[0]!);
+    assert.equal(clients.reduce((n, c) => n + c.asked, 0), 1 + 1 + 16, "the holder, then every client");
+    clock.advanceTo(1300);
+    assert.deepEqual(clients[0]!.handled, [1300], "served at its time");
+    clock.advanceTo(1400);
+    assert.deepEqual(clients[1]!.handled, [1400]);
   });
 });

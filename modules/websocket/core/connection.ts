@@ -20,7 +20,7 @@
 import { buildClosePayload, parseClosePayload, type CloseInfo } from "./close-payload";
 import { CloseCode } from "./close-code";
 import { ProtocolError, UsageError } from "./errors";
-import { FrameParser, wholeFrameLength, wholeFramePayload } from "./frame-parser";
+import { FrameParser, wholeFramePayload } from "./frame-parser";
 import { FrameWriter } from "./frame-writer";
 import { HandshakeError } from "./handshake-error";
 import { httpResponseBytes, refusalBytes } from "./handshake";
@@ -379,7 +379,8 @@ export class Connection extends FrameWriter implements ControlFrameSink {
     while (chunk.length - pos >= 2 && (this.#flags & TRANSPORT_CLOSING) === 0 && this.#closeReceived === undefined) {
       const start = wholeFramePayload(chunk, pos, masked, maxLength);
       if (start < 0) break;
-      const end = start + wholeFrameLength(chunk, pos);
+      const length7 = chunk[pos + 1]! & 0x7f; // the 7- or 16-bit form: wholeFramePayload takes no other
+      const end = start + (length7 === 126 ? (chunk[pos + 2]! << 8) | chunk[pos + 3]! : length7);
       const opcode = chunk[pos]! & 0x0f;
       const held = budget === undefined || opcode > Opcode.Binary ? 0 : opcode === Opcode.Text ? 2 * (end - start) : end - start;
       if (held > 0 && !budget!.tryReserve(held)) break;

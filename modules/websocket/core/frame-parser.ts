@@ -285,9 +285,3 @@ export function wholeFramePayload(chunk: Uint8Array, pos: number, masked: boolea
   if (masked) at += 4;
   return length <= maxLength && at + length <= chunk.length ? at : -1;
 }
-
-/** The payload length of a frame {@link wholeFramePayload} accepted at `pos`. */
-export function wholeFrameLength(chunk: Uint8Array, pos: number): number {
-  const length = chunk[pos + 1]! & 0x7f;
-  return length === 126 ? (chunk[pos + 2]! << 8) | chunk[pos + 3]! : length;
-}

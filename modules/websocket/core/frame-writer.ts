@@ -221,7 +221,16 @@ export class FrameWriter {
   private queueSmall(first: number, payload: Uint8Array, size: number): void {
     const keys = this.#keys;
     if (this.#budget !== undefined) this.#reserved += size;
-    this.queueBytes(serializeFrame(first, payload, keys === undefined ? null : keys.next()));
+    if (keys !== undefined) {
+      this.queueBytes(serializeFrame(first, payload, keys.next()));
+      return;
+    }
+    // A server's: the two header bytes written here (§5.2, the 7-bit length form), then the payload.
+    const frame = new Uint8Array(size);
+    frame[0] = first;
+    frame[1] = payload.length;
+    frame.set(payload, 2);
+    this.queueBytes(frame);
   }
 
   /** Queues a control frame (the caller has checked its size). */

@@ -130,10 +130,13 @@ export class DeadlineScheduler {
    */
   updateFor(client: DeadlineClient): void {
     const deadline = client.nextDeadline();
-    if (deadline < this.#armedFor) {
+    const armedFor = this.#armedFor;
+    if (deadline < armedFor) {
       this.#arm(deadline);
       this.#armedClient = client;
-    } else if (client === this.#armedClient && deadline !== this.#armedFor) {
+    } else if (client === this.#armedClient && deadline !== armedFor && deadline - armedFor > this.#slack) {
+      // Moved later by more than the slack (within it, the timer keeps its time: a wake that early
+      // serves the deadline, as every wake does), so the earliest of all is looked for again.
       this.update();
     }
   }

@@ -217,7 +217,9 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       return;
     }
     if (data !== undefined) this.receive(new Uint8Array(data));
-    this.flush();
+    // What a handler sent went out with its send; with nothing queued, only the deadlines may have moved.
+    if (this.bufferedAmount === 0 && !this.transportCloseRequested) this.#scheduler.updateFor(this);
+    else this.flush();
   }
 
   /** The socket is connected (the first call), or has room for `count` more bytes. */
