@@ -30,7 +30,7 @@ import { setMaskImplementation } from "../../modules/websocket/core/mask";
 import { useTextCodec, type TextDecoderClass } from "../../modules/websocket/core/utf8";
 import { ESP32_MEMORY_BUDGET_BYTES } from "../../modules/websocket/core/memory-budget";
 import { setMemoryBudget } from "../../modules/websocket/transport/platform";
-import { logicalMask, streamingTextCodec } from "./fast-paths";
+import { logicalMask, streamingTextCodec, type XorFunction } from "./fast-paths";
 
 /** What {@link installDevicePlatform} plugged in. */
 export interface DevicePlatform {
@@ -45,7 +45,7 @@ let installed: DevicePlatform | undefined;
 /** Plugs the native masking and text codec into the core (once; later calls return the first result). */
 export function installDevicePlatform(): DevicePlatform {
   if (installed !== undefined) return installed;
-  setMaskImplementation(logicalMask((dst, src, count) => (count === undefined ? Logical.xor(dst, src) : Logical.xor(dst, src, count))));
+  setMaskImplementation(logicalMask(Logical.xor as XorFunction)); // the native function itself: no JS call between
   // The SDK types the label as "utf-8" only; the core passes exactly that.
   useTextCodec(streamingTextCodec(TextDecoder as unknown as TextDecoderClass, TextEncoder));
   const memoryBudget = config.websocket?.memoryBudget ?? ESP32_MEMORY_BUDGET_BYTES;

@@ -10,7 +10,7 @@
  *   streaming), made to fail at the first invalid byte of a stream.
  */
 import { maskBytewise, type MaskFunction } from "../../modules/websocket/core/mask";
-import { decodeWhole, type TextCodec, type TextDecoderClass, type TextEncoderLike, type Utf8Decoder } from "../../modules/websocket/core/utf8";
+import { wholeDecoder, type TextCodec, type TextDecoderClass, type TextEncoderLike, type Utf8Decoder } from "../../modules/websocket/core/utf8";
 
 /**
  * `Logical.xor(dst, src[, count])` of the SDK (modLogical.c): XORs `dst` in
@@ -34,6 +34,10 @@ export function logicalMask(xor: XorFunction): MaskFunction {
     const length = data.length;
     if (length < NATIVE_MASK_THRESHOLD) {
       maskBytewise(data, key, phase);
+      return;
+    }
+    if (phase === 0 && key.length === 4) {
+      xor(data, key); // the key as it is: nothing to rotate
       return;
     }
     rotated[0] = key[phase & 3]!;
@@ -91,8 +95,6 @@ export function heldBackIsValid(tail: Uint8Array, n: number): boolean {
  */
 export function streamingTextCodec(Decoder: TextDecoderClass, Encoder: new () => TextEncoderLike): TextCodec {
   const encoder = new Encoder();
-  // A whole message is not streamed: the native decoder checks all of it, its end included.
-  const whole = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
   return {
     createDecoder(): Utf8Decoder {
       let decoder = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -147,7 +149,8 @@ export function streamingTextCodec(Decoder: TextDecoderClass, Encoder: new () =>
         },
       };
     },
-    decode: (bytes) => decodeWhole(whole, bytes),
-    encode: (text) => encoder.encode(text),
+    // A whole message is not streamed: the native decoder checks all of it, its end included.
+    decode: wholeDecoder(Decoder),
+    encode: encoder.encode.bind(encoder),
   };
 }

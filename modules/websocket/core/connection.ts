@@ -33,7 +33,7 @@ import { Keepalive } from "./keepalive";
 import { applyMask } from "./mask";
 import { OpeningHandshake } from "./opening-handshake";
 import { Opcode } from "./opcode";
-import { encodeUtf8, textCodec } from "./utf8";
+import { decodeUtf8, encodeUtf8 } from "./utf8";
 import { ConnectionState, type ConnectionEvents, type ConnectionOptions, type ConnectionSettings, type CloseResult } from "./connection-types";
 
 export { ConnectionState } from "./connection-types";
@@ -385,7 +385,15 @@ export class Connection extends FrameWriter implements ControlFrameSink {
       const held = budget === undefined || opcode > Opcode.Binary ? 0 : opcode === Opcode.Text ? 2 * (end - start) : end - start;
       if (held > 0 && !budget!.tryReserve(held)) break;
       const payload = chunk.subarray(start, end);
-      if (masked) applyMask(payload, keyAt(chunk, start - 4), 0);
+      if (masked) {
+        // The key, out of the chunk into one scratch array for every connection (see scratchKey).
+        const key = (scratchKey ??= new Uint8Array(4));
+        key[0] = chunk[start - 4]!;
+        key[1] = chunk[start - 3]!;
+        key[2] = chunk[start - 2]!;
+        key[3] = chunk[start - 1]!;
+        applyMask(payload, key, 0);
+      }
       pos = end;
       if (opcode > Opcode.Binary) this.onControlFrame(opcode, payload);
       else this.deliverWhole(opcode, payload, held);
@@ -400,7 +408,7 @@ export class Connection extends FrameWriter implements ControlFrameSink {
         this.#events.onBinary?.(payload);
         return;
       }
-      const text = textCodec().decode(payload);
+      const text = decodeUtf8(payload);
       if (text === null) throw new ProtocolError("WS_ERR_INVALID_UTF8");
       this.#events.onText?.(text);
     } finally {
@@ -643,15 +651,6 @@ function maskKeysFor(options: ConnectionOptions): MaskKeyPool | undefined {
  * arrays are read-only on the device).
  */
 let scratchKey: Uint8Array | undefined;
-
-function keyAt(chunk: Uint8Array, at: number): Uint8Array {
-  const key = (scratchKey ??= new Uint8Array(4));
-  key[0] = chunk[at]!;
-  key[1] = chunk[at + 1]!;
-  key[2] = chunk[at + 2]!;
-  key[3] = chunk[at + 3]!;
-  return key;
-}
 
 /** A connection made without events reports nothing: one shared empty object. */
 const NO_EVENTS: ConnectionEvents = Object.freeze({});

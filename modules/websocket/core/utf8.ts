@@ -199,7 +199,6 @@ export type TextDecoderClass = new (label: string, options: { fatal: boolean; ig
 export function nativeTextCodec(Decoder: TextDecoderClass, Encoder: new () => TextEncoderLike): TextCodec | undefined {
   if (!failsFast(Decoder)) return undefined;
   const encoder = new Encoder();
-  const whole = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
   return {
     createDecoder(): Utf8Decoder {
       const decoder = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -220,21 +219,25 @@ export function nativeTextCodec(Decoder: TextDecoderClass, Encoder: new () => Te
         },
       };
     },
-    decode: (bytes) => decodeWhole(whole, bytes),
-    encode: (text) => encoder.encode(text),
+    decode: wholeDecoder(Decoder),
+    encode: encoder.encode.bind(encoder),
   };
 }
 
 /**
- * A whole decode on a fatal native decoder (not streaming, so an incomplete
- * last sequence throws too): the text, or `null` when it threw.
+ * A codec's one-shot `decode` on one fatal native decoder of its own (not
+ * streaming, so an incomplete last sequence throws too): the text, or `null`
+ * when it threw.
  */
-export function decodeWhole(decoder: TextDecoderLike, bytes: Uint8Array): string | null {
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return null; // fatal mode: the only error is invalid UTF-8
-  }
+export function wholeDecoder(Decoder: TextDecoderClass): (bytes: Uint8Array) => string | null {
+  const decoder = new Decoder("utf-8", { fatal: true, ignoreBOM: true });
+  return (bytes) => {
+    try {
+      return decoder.decode(bytes);
+    } catch {
+      return null; // fatal mode: the only error is invalid UTF-8
+    }
+  };
 }
 
 /** Whether a streaming decode rejects a lone 0xFF, and an overlong lead pair, as soon as it sees them. */
@@ -271,6 +274,11 @@ export function utf8Length(text: string): number {
     length += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
   }
   return length;
+}
+
+/** Decodes a whole message with the codec in use: its text, or `null` when it is not valid UTF-8. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  return codec.decode(bytes);
 }
 
 /** Encodes with the codec in use. */

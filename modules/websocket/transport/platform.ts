@@ -36,7 +36,7 @@ export const random: RandomSource = (target) => {
 };
 
 /** The clock, in milliseconds. */
-export const now = (): number => Date.now();
+export const now: () => number = Date.now; // the native function: no JS call between
 
 export { CONNECTION_COST } from "../core/memory-budget";
 

@@ -127,14 +127,16 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   // ── The pull model: every call into the core is followed by a flush ────
 
+  // A message moves no deadline: it is written out, and the scheduler is left alone.
+
   override sendText(text: string, fin?: boolean): void {
     super.sendText(text, fin);
-    this.flush();
+    this.writeOut();
   }
 
   override sendBinary(data: Uint8Array, fin?: boolean): void {
     super.sendBinary(data, fin);
-    this.flush();
+    this.writeOut();
   }
 
   override ping(payload?: Uint8Array | string): void {
@@ -208,9 +210,17 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   /** Bytes arrived: all of them are read and go into the connection (or are discarded while lingering). */
   socketReadable(_count?: number): void {
-    if (this.#socket === undefined || (this.#flags & CLOSED) !== 0) return;
+    const socket = this.#socket;
+    if (socket === undefined || (this.#flags & CLOSED) !== 0) return;
     if ((this.#flags & PAUSED) !== 0 && this.#lingerUntil === Number.POSITIVE_INFINITY) return; // the bytes stay in the socket until the queue drains
-    const data = this.readSocket();
+    let data: ArrayBuffer | undefined;
+    try {
+      data = socket.read();
+    } catch (error) {
+      this.socketFailed(error); // a throwing read fails the connection
+      return;
+    }
+    if (data !== undefined && data.byteLength === 0) data = undefined;
     if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
       // Lingering: the bytes are dropped, and the quiet period starts again.
       if (data !== undefined) this.linger();
@@ -228,8 +238,10 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
     if ((this.#flags & CONNECTED) === 0) {
       this.#flags |= CONNECTED;
       this.transportOpened();
+      this.flush();
+    } else if (this.bufferedAmount !== 0 || this.transportCloseRequested) {
+      this.writeOut(); // room for what waits: no deadline moved
     }
-    this.flush();
   }
 
   /** The peer closed the transport, or it broke (ECMA-419 `onError` covers both). */
@@ -245,18 +257,24 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   /** `count` bytes went into the socket's send buffer. */
   protected written(_count: number): void {}
 
+  /** {@link writeOut}, then the scheduler learns this connection's next deadline: after any call that may move it. */
+  flush(): void {
+    if (this.writeOut()) this.#scheduler.updateFor(this);
+  }
+
   /**
    * Writes what is queued, as far as the socket's writable count allows;
    * then, if the connection is done with the transport and nothing is left to
-   * write, lingers or closes. Updates the scheduler for this connection.
+   * write, lingers or closes; else stops or resumes reading (back-pressure).
+   * Returns whether the socket stays open.
    */
-  flush(): void {
+  private writeOut(): boolean {
     const socket = this.#socket;
-    if (socket === undefined || (this.#flags & CLOSED) !== 0) return;
+    if (socket === undefined || (this.#flags & CLOSED) !== 0) return false;
     if ((this.#flags & CONNECTED) === 0) {
       // Closing before the transport connected (open timeout, abort): nothing to flush.
       if (this.transportCloseRequested) this.closeSocket();
-      return;
+      return false;
     }
     while (this.#writable > 0) {
       const chunk = this.peekOutput(this.#writable);
@@ -266,7 +284,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
         room = socket.write(chunk);
       } catch (error) {
         this.socketFailed(error);
-        return;
+        return false;
       }
       this.#writable = room ?? 0;
       this.consumeOutput(chunk.length);
@@ -275,9 +293,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
     const queued = this.bufferedAmount;
     if (queued === 0 && this.transportCloseRequested) {
       this.lingerOrClose();
-      return;
+      return false;
     }
-    this.#scheduler.updateFor(this);
     if (queued > HIGH_WATER) {
       this.#flags |= PAUSED;
     } else if ((this.#flags & PAUSED) !== 0 && queued <= LOW_WATER) {
@@ -285,6 +302,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       this.events.onDrain?.();
       this.socketReadable(); // what arrived while reading was stopped
     }
+    return (this.#flags & CLOSED) === 0;
   }
 
   private lingerOrClose(): void {
@@ -301,17 +319,6 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   private linger(): void {
     this.#lingerUntil = Math.min(this.currentTime() + LINGER_QUIET, this.#lingerLimit);
     this.#scheduler.updateFor(this);
-  }
-
-  /** `socket.read()`, with a throw turned into the connection's failure. */
-  private readSocket(): ArrayBuffer | undefined {
-    try {
-      const data = this.#socket!.read();
-      return data !== undefined && data.byteLength > 0 ? data : undefined;
-    } catch (error) {
-      this.socketFailed(error);
-      return undefined;
-    }
   }
 
   /** A socket call threw: the connection fails with `WS_ERR_TRANSPORT` (no close frame can follow), and the socket goes. */
