@@ -135,16 +135,18 @@ const section: Section = {
 
     const cost = await runHeapDriver("xs-server-entry.ts", { mode: "cost", cycles: COST_ECHOES });
     const c = (name: string): Step => stepOf(cost, name);
-    const perEcho = (kind: "cost" | "bare"): number => ((c(`${kind}-n`).compute ?? Number.NaN) - (c(`${kind}-0`).compute ?? Number.NaN)) / COST_ECHOES;
+    const perEcho = (kind: "cost" | "bare" | "xor"): number => ((c(`${kind}-n`).compute ?? Number.NaN) - (c(`${kind}-0`).compute ?? Number.NaN)) / COST_ECHOES;
     const ours = perEcho("cost");
     const bare = perEcho("bare");
+    const xor = perEcho("xor");
     print(`work per 16-byte text echo on XS (receive + send): computrons, XS's count of executed steps; ${COST_ECHOES} echoes in one crank less an empty crank, divided`);
     for (const line of formatTable(
       [{ header: "echo" }, { header: "computrons", right: true }],
       [
         ["our Server on stand-in sockets", int(Math.round(ours))],
         ["a bare stand-in socket writing back what it reads", int(Math.round(bare))],
-        ["the library's share", int(Math.round(ours - bare))],
+        ["the JS stand-in for Logical.xor (native C on the device)", int(Math.round(xor))],
+        ["the library's share", int(Math.round(ours - bare - xor))],
       ],
     ))
       print(line);

@@ -246,6 +246,14 @@ if (config.mode === "heap") {
       echo(8); // warm: parser, assembler and decoder made
       return { clients: clientCount() };
     },
+    // The stand-in for the device's native Logical.xor is JS: what one echo's unmasking costs in it (16 bytes, a 4-byte key, phase 0).
+    "xor-0": () => ({ masks: 0 }),
+    "xor-n": () => {
+      const payload = new Uint8Array(16);
+      const key = Uint8Array.of(1, 2, 3, 4);
+      for (let i = 0; i < echoes; i++) xorStandIn(payload, key);
+      return { masks: echoes };
+    },
     "cost-0": () => ({ echoes: 0 }),
     "cost-n": () => {
       echo(echoes);
