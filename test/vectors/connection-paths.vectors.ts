@@ -84,4 +84,32 @@ export const connectionPathCases: VectorCase[] = [
       equal(pair.c.log.join(" "), "text:6 closeFrame:1000", "events");
     },
   },
+  {
+    name: "receive paths: a handler that throws — the error reaches the host, and nothing more is read (no frame of the chunk's rest misread), on either path",
+    run() {
+      for (const split of [false, true]) {
+        const pair = openPair();
+        const fault = new Error("handler fault");
+        pair.s.onText = (text: string): void => {
+          pair.s.log.push(`text:${text.length}`);
+          if (text === "boom") throw fault;
+        };
+        const bytes = concat(toServer({ opcode: OP.text, payload: ascii("ok") }), toServer({ opcode: OP.text, payload: ascii("boom") }), toServer({ opcode: OP.text, payload: ascii("after") }));
+        let thrown: unknown;
+        try {
+          if (split) {
+            pair.server.receive(bytes.slice(0, 3)); // the general path from the first frame
+            pair.server.receive(bytes.slice(3));
+          } else {
+            pair.server.receive(bytes.slice());
+          }
+        } catch (error) {
+          thrown = error;
+        }
+        equal(thrown, fault, `split ${split}: the handler's error`);
+        pair.server.receive(toServer({ opcode: OP.text, payload: ascii("later") }));
+        equal(pair.s.log.join(" "), "text:2 text:4", `split ${split}: nothing after the throw`);
+      }
+    },
+  },
 ];

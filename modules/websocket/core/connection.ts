@@ -333,7 +333,7 @@ export class Connection extends FrameWriter implements ControlFrameSink {
    * fast path leaves, and goes once it is between messages again.
    */
   receive(chunk: Uint8Array): void {
-    if (this.#state === ConnectionState.Closed || (this.#flags & TRANSPORT_CLOSING) !== 0 || chunk.length === 0) return;
+    if (this.#state === ConnectionState.Closed || (this.#flags & (TRANSPORT_CLOSING | HALTED)) !== 0 || chunk.length === 0) return;
     this.#keepalive?.heard(this.#now()); // any byte proves the peer alive
     if (this.#state === ConnectionState.Connecting) {
       this.receiveHead(this.#opening!, chunk);
@@ -354,8 +354,15 @@ export class Connection extends FrameWriter implements ControlFrameSink {
         this.#assembler = undefined;
       }
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.fail(error);
+      if (error instanceof ProtocolError) {
+        this.fail(error);
+        return;
+      }
+      // An event handler threw: the error goes to the host, and nothing more is read, since where
+      // the handler stopped the rest of the chunk cannot be told from the frames that follow it.
+      this.#flags |= HALTED;
+      this.#parser?.halt();
+      throw error;
     }
   }
 
@@ -636,6 +643,8 @@ const STREAMING = 1;
 const CLOSE_SENT = 2;
 /** The connection is done with the transport (see `transportCloseRequested`). */
 const TRANSPORT_CLOSING = 4;
+/** An event handler threw out of `receive`: nothing more is read. */
+const HALTED = 8;
 
 /** A client's masking keys (§5.3), from the random source it must be given; none at a server. */
 function maskKeysFor(options: ConnectionOptions): MaskKeyPool | undefined {

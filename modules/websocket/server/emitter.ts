@@ -100,20 +100,17 @@ export class Emitter<Events extends EventMap<Events> = AnyEvents> {
     return entry === undefined ? 0 : typeof entry === "function" ? 1 : entry.length;
   }
 
-  /** Whether `event` has a listener (a cheaper {@link listenerCount} for the events of every message). */
-  protected hears(event: EventName<Events>): boolean {
-    return this.listenerTable?.[event] !== undefined;
-  }
-
   /**
-   * {@link emit} for two arguments, without the rest array `emit` makes per
-   * call: for the events of every message (a connection's `message`).
+   * Emits `message(data, isBinary)`, then `data(data)`: the events of every
+   * message a connection receives, looked up by their literal names (XS
+   * finds a computed name in its name table at run time) and called without
+   * the rest array {@link emit} makes.
    */
-  protected emitTwo<E extends EventName<Events>>(event: E, first: Parameters<Events[E]>[0], second: Parameters<Events[E]>[1]): boolean {
-    const entry = this.listenerTable?.[event];
-    if (typeof entry !== "function") return this.emit(event, ...([first, second] as Parameters<Events[E]>));
-    entry.call(this, first, second);
-    return true;
+  protected emitMessage(data: string | Uint8Array, isBinary: boolean): void {
+    const message = this.listenerTable?.message;
+    if (typeof message === "function") message.call(this, data, isBinary);
+    else if (message !== undefined) (this as Emitter).emit("message", data, isBinary);
+    if (this.listenerTable?.data !== undefined) (this as Emitter).emit("data", data);
   }
 
   /**

@@ -190,14 +190,12 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> implements
 
   /** @internal */
   onText(text: string): void {
-    this.emitTwo("message", text, false);
-    if (this.hears("data")) this.emit("data", text);
+    this.emitMessage(text, false);
   }
 
   /** @internal */
   onBinary(data: Uint8Array): void {
-    this.emitTwo("message", data, true);
-    if (this.hears("data")) this.emit("data", data);
+    this.emitMessage(data, true);
   }
 
   /** @internal */
