@@ -58,4 +58,13 @@ describe("host simulator: rng", function () {
     RNG.init(); // accepted
     assert.ok(Object.isFrozen(RNG));
   });
+
+  it("small requests are served from a pool refilled 8 KiB at a time: no two alike across refills, 4 KiB and up filled directly", () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 3 * 128; i++) seen.add(hex(RNG.get(64))); // three refills of the pool
+    assert.equal(seen.size, 3 * 128, "every 64-byte draw is new");
+    const large = new Uint8Array(RNG.get(5000));
+    assert.equal(large.length, 5000);
+    assert.ok(new Set(large).size > 240);
+  });
 });

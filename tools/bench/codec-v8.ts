@@ -10,7 +10,7 @@
  *   `peekOutput`/`consumeOutput`) and through ws's `Sender.frame`;
  * - mask: the masking functions alone, in place.
  */
-import { randomFillSync } from "node:crypto";
+import { random } from "../../modules/websocket/transport/platform";
 import { maskBytewise, maskWordwise } from "../../modules/websocket/core/mask";
 import { nativeTextCodec, pureTextCodec } from "../../modules/websocket/core/utf8";
 import { coreReceiver, coreSender, maskContender, repeatsFor } from "./core-contenders";
@@ -184,14 +184,14 @@ export async function runCodecV8(options: V8Options): Promise<TestResult[]> {
     baseline: "ws",
     alsoVs: "ws+bu",
     primary: "core",
-    notes: [`~${SEND_TARGET / 1024} KiB of payload per timed run; output touched (length + first byte), not copied; keys from crypto.randomFillSync`],
+    notes: [`~${SEND_TARGET / 1024} KiB of payload per timed run; output touched (length + first byte), not copied; keys from the platform's random source (on Node, the simulator's rng: crypto.randomFillSync into an 8 KiB pool, as ws's)`],
     rows: [],
   };
   for (const size of PAYLOAD_SIZES) {
     const payload = binaryPayload(size);
     const sends = repeatsFor(size, SEND_TARGET);
     const contenders = [
-      coreSender("core", payload, sends, (target) => randomFillSync(target)),
+      coreSender("core", payload, sends, random),
       wsSender(ws, "ws", payload, sends, true),
       wsSender(wsBu, "ws+bu", payload, sends, true),
       wsSender(ws, "ws-inplace", payload, sends, false),
