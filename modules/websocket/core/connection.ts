@@ -42,10 +42,11 @@ export { DEFAULT_PROBE_TIMEOUT } from "./keepalive";
 
 /**
  * See the module comment. It follows the device-heap habits of
- * docs/device.md: the parser and the message assembler are made with the
- * first bytes after open, what only the handshake needs goes when it opens,
- * and what an idle connection does not need at all (the keepalive
- * bookkeeping, byte buffers) on first use.
+ * docs/device.md: its sending half is its base class ({@link FrameWriter}),
+ * not an object of its own; the parser and the message assembler exist only
+ * while a frame the fast path does not take is being read; what only the
+ * handshake needs goes when it opens; and what an idle connection does not
+ * need at all (the keepalive bookkeeping, byte buffers) comes on first use.
  */
 export class Connection extends FrameWriter implements ControlFrameSink {
   #limits: Readonly<Limits>;
