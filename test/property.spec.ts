@@ -17,6 +17,8 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import * as fc from "fast-check";
+import { slabFrameBytes } from "../hosts/node/frame-slab";
+import { useFrameAllocator } from "../modules/websocket/core/bytes";
 import { Connection, type CloseResult, type ConnectionEvents } from "../modules/websocket/core/connection";
 import { closeCodeOf, ProtocolError, type ProtocolErrorCode } from "../modules/websocket/core/errors";
 import { firstByte, serializeFrame } from "../modules/websocket/core/frame-serializer";
@@ -449,6 +451,7 @@ describe("connection properties", function () {
     const tracker = allocationTracker();
     const stats = { runs: 0, errors: new Map<string, number>(), opened: 0 };
     tracker.install();
+    useFrameAllocator(undefined); // the core's own allocations, not the Node host's frame slabs (register.ts)
     try {
       fc.assert(
         fc.property(scenarioArb, (s) => {
@@ -513,6 +516,7 @@ describe("connection properties", function () {
       );
     } finally {
       tracker.uninstall();
+      useFrameAllocator(slabFrameBytes);
     }
     // The generators reach deep: handshakes complete and many kinds of errors come out.
     assert.ok(stats.opened > stats.runs / 4, `only ${stats.opened} of ${stats.runs} runs got past the handshake`);

@@ -2,6 +2,7 @@
  * Frame serialization (RFC 6455 §5.2): headers in the shortest length form,
  * and whole frames with the payload masked when the sender is a client.
  */
+import { frameBytes } from "./bytes";
 import { applyMask } from "./mask";
 
 /** The largest header: 2 bytes, an 8-byte length, a 4-byte masking key. */
@@ -56,13 +57,14 @@ export function writeFrameHeader(target: Uint8Array, offset: number, first: numb
 }
 
 /**
- * A whole frame in one new buffer: header, then the payload (masked with
- * `key` when given; the caller's payload is never modified).
+ * A whole frame in one buffer of its own ({@link frameBytes}): header, then
+ * the payload (masked with `key` when given; the caller's payload is never
+ * modified).
  */
 export function serializeFrame(first: number, payload: Uint8Array, key: Uint8Array | null): Uint8Array {
   const length = payload.length;
   const headerLength = frameHeaderLength(length, key !== null);
-  const frame = new Uint8Array(headerLength + length);
+  const frame = frameBytes(headerLength + length);
   writeFrameHeader(frame, 0, first, length, key);
   if (key === null) {
     frame.set(payload, headerLength);

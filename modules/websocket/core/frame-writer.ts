@@ -14,6 +14,7 @@
  * no masked copy of the whole message is made. A small payload is copied
  * into one buffer with its header.
  */
+import { frameBytes } from "./bytes";
 import { UsageError } from "./errors";
 import { firstByte, frameHeaderLength, serializeFrame, writeFrameHeader } from "./frame-serializer";
 import { applyMask } from "./mask";
@@ -226,7 +227,7 @@ export class FrameWriter {
       return;
     }
     // A server's: the two header bytes written here (§5.2, the 7-bit length form), then the payload.
-    const frame = new Uint8Array(size);
+    const frame = frameBytes(size);
     frame[0] = first;
     frame[1] = payload.length;
     frame.set(payload, 2);
@@ -308,7 +309,7 @@ export class FrameWriter {
     }
     // A key of its own: the queued payload is masked later, piece by piece.
     const key = keys === undefined ? null : keys.nextInto(new Uint8Array(4));
-    const header = new Uint8Array(frameHeaderLength(payload.length, key !== null));
+    const header = frameBytes(frameHeaderLength(payload.length, key !== null));
     writeFrameHeader(header, 0, first, payload.length, key);
     this.queueBytes(header);
     this.queueBytes(payload, key);

@@ -131,7 +131,8 @@ export default class TCP {
     if (channel.error || !channel.alive) return undefined;
     const bytes = this.#format === "number" ? Uint8Array.of(Number(data) & 0xff) : bytesOf(data);
     if (bytes.byteLength > channel.free) throw new Error("would block");
-    if (bytes.byteLength) channel.send(Uint8Array.prototype.slice.call(bytes), bytes.byteLength);
+    // A copy, as lwIP's tcp_write makes; from Node's buffer pool when small (a fresh typed array over 64 bytes costs V8 a backing store of its own).
+    if (bytes.byteLength) channel.send(Buffer.from(bytes), bytes.byteLength);
     return channel.free;
   }
 
