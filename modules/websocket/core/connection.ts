@@ -345,7 +345,7 @@ export class Connection extends FrameWriter implements ControlFrameSink {
       const streaming = (this.#flags & STREAMING) !== 0;
       if (this.#parser === undefined && !streaming) {
         const taken = this.receiveWhole(chunk);
-        if (taken === chunk.length || (this.#flags & TRANSPORT_CLOSING) !== 0 || this.#closeReceived !== undefined) return;
+        if (taken === chunk.length) return;
         if (taken > 0) rest = chunk.subarray(taken);
       }
       const parser = this.#parser ?? this.makeParser();
@@ -371,9 +371,11 @@ export class Connection extends FrameWriter implements ControlFrameSink {
    * The fast path: takes the frames at the start of `chunk` that
    * {@link wholeFramePayload} accepts (final, within the limits, whole in
    * the chunk), unmasks each in place and hands it on as a view, and returns
-   * where it stopped. It stops at the first frame it may not take, and at one
-   * whose message the memory budget cannot hold: the general path reads that
-   * one, and refuses it or fails the connection with the exact error. A
+   * where it stopped: the chunk's end once nothing more is to be read (§5.5.1,
+   * after a close frame; or the connection is done with the transport), else
+   * the first frame it may not take, or one whose message the memory budget
+   * cannot hold: the general path reads that one, and refuses it or fails the
+   * connection with the exact error. A
    * message's reservation covers its bytes and, for text, its string, until
    * its handler returns.
    */
@@ -383,15 +385,16 @@ export class Connection extends FrameWriter implements ControlFrameSink {
     const maxLength = Math.min(limits.maxFrameSize, limits.maxMessageSize);
     const budget = this.budget;
     let pos = 0;
-    // §5.5.1: nothing is read after a close frame.
-    while (chunk.length - pos >= 2 && (this.#flags & TRANSPORT_CLOSING) === 0 && this.#closeReceived === undefined) {
+    for (;;) {
+      if ((this.#flags & TRANSPORT_CLOSING) !== 0 || this.#closeReceived !== undefined) return chunk.length;
+      if (chunk.length - pos < 2) return pos;
       const start = wholeFramePayload(chunk, pos, masked, maxLength);
-      if (start < 0) break;
+      if (start < 0) return pos;
       const length7 = chunk[pos + 1]! & 0x7f; // the 7- or 16-bit form: wholeFramePayload takes no other
       const end = start + (length7 === 126 ? (chunk[pos + 2]! << 8) | chunk[pos + 3]! : length7);
       const opcode = chunk[pos]! & 0x0f;
       const held = budget === undefined || opcode > Opcode.Binary ? 0 : opcode === Opcode.Text ? 2 * (end - start) : end - start;
-      if (held > 0 && !budget!.tryReserve(held)) break;
+      if (held > 0 && !budget!.tryReserve(held)) return pos;
       const payload = chunk.subarray(start, end);
       if (masked) {
         // The key, out of the chunk into one scratch array for every connection (see scratchKey).
@@ -406,7 +409,6 @@ export class Connection extends FrameWriter implements ControlFrameSink {
       if (opcode > Opcode.Binary) this.onControlFrame(opcode, payload);
       else this.deliverWhole(opcode, payload, held);
     }
-    return pos;
   }
 
   /** Hands a whole message on (text decoded at once, §8.1), then releases what was reserved for it. */
