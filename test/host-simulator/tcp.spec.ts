@@ -23,6 +23,12 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     }
   });
 
+  /** Resolves `outcome` with how the peer's socket ended: "end" for a FIN, else its error's code. */
+  function endOrError(socket: net.Socket, outcome: { resolve(value: string): void }): void {
+    socket.on("end", () => outcome.resolve("end"));
+    socket.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+  }
+
   /** A Node server on 127.0.0.1 (closed after the test). */
   async function serve(onConnection: (socket: net.Socket) => void): Promise<number> {
     const sockets = new Set<net.Socket>();
@@ -306,8 +312,7 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     const outcome = deferred<string>();
     const port = await serve((socket) => {
       socket.write("hello");
-      socket.on("end", () => outcome.resolve("end"));
-      socket.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+      endOrError(socket, outcome);
     });
     const read = deferred<string>();
     const socket = new TCP({
@@ -326,8 +331,7 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     const outcome = deferred<string>();
     const port = await serve((socket) => {
       socket.write("unread input");
-      socket.on("end", () => outcome.resolve("end"));
-      socket.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+      endOrError(socket, outcome);
     });
     const readable = deferred();
     const socket = new TCP({
@@ -404,8 +408,7 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     let received = 0;
     const outcome = deferred<string>();
     peer.on("data", (chunk: Buffer) => (received += chunk.length));
-    peer.on("end", () => outcome.resolve("end"));
-    peer.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
+    endOrError(peer, outcome);
     peer.resume();
     // Linux hands the peer what it had already queued, then EOF (SOCK_DONE is checked before the error); the reset shows in what is missing and on the next write.
     const result = await within(10_000, outcome.promise, "the peer's outcome");

@@ -24,24 +24,15 @@ import { useTextCodec, type TextDecoderClass, type TextEncoderLike } from "../..
 import { DeadlineScheduler } from "../../modules/websocket/transport/deadline-scheduler";
 import { SocketDriver, type ByteSocket } from "../../modules/websocket/transport/socket-driver";
 import { logicalMask, streamingTextCodec, type XorFunction } from "../../hosts/moddable/fast-paths";
-import { collect, report, xorStandIn } from "./xs-entry-support";
+import { exposeSteps, xorStandIn } from "./xs-entry-support";
 import { clientFrame } from "./xs-frames";
 import StandInTimer from "./xs-standins/timer";
 
 interface XsGlobals {
-  gc?: () => void;
-  issueCommand?: (message: ArrayBuffer) => ArrayBuffer;
   TextDecoder?: TextDecoderClass;
   TextEncoder?: new () => TextEncoderLike;
-  __deviceBench?: DeviceBench;
 }
 const g = globalThis as unknown as XsGlobals & Record<string, unknown>;
-
-/** What the driver calls. */
-export interface DeviceBench {
-  readonly steps: readonly string[];
-  run(name: string): void;
-}
 
 /** Idle connections made per kind (the per-connection figure is the delta over this many). */
 export const IDLE_CONNECTIONS = 64;
@@ -313,13 +304,4 @@ actions["text-again-setup"] = actions["text-setup"]!;
 actions["text-again-delivered"] = actions["text-delivered"]!;
 actions["text-again-released"] = actions["text-released"]!;
 
-g.__deviceBench = {
-  steps: Object.keys(actions),
-  run(name) {
-    const action = actions[name];
-    if (action === undefined) throw new Error(`no step ${name}`);
-    const value = action();
-    collect();
-    report(value);
-  },
-};
+exposeSteps(actions);

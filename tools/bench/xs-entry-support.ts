@@ -26,6 +26,30 @@ export function collect(): void {
   g.gc?.();
 }
 
+/** What the driver calls. */
+export interface DeviceBench {
+  readonly steps: readonly string[];
+  run(name: string): void;
+}
+
+/**
+ * Hands the driver (xs-heap-driver.mjs) the entry's steps, in order, as
+ * `globalThis.__deviceBench`: each runs in its own crank, then garbage is
+ * collected and the step's value reported.
+ */
+export function exposeSteps(steps: Record<string, () => unknown>): void {
+  (globalThis as { __deviceBench?: DeviceBench }).__deviceBench = {
+    steps: Object.keys(steps),
+    run(name: string): void {
+      const step = steps[name];
+      if (step === undefined) throw new Error(`no step ${name}`);
+      const value = step();
+      collect();
+      report(value);
+    },
+  };
+}
+
 /** Sends a step's figures to the driver, as JSON. */
 export function report(value: unknown): void {
   g.issueCommand?.(new TextEncoder().encode(JSON.stringify(value ?? null)).buffer as ArrayBuffer);

@@ -20,7 +20,7 @@ import { Server, type ServerConnection } from "../../modules/websocket/server/se
 import { setMaskImplementation } from "../../modules/websocket/core/mask";
 import { useTextCodec, type TextDecoderClass, type TextEncoderLike } from "../../modules/websocket/core/utf8";
 import { logicalMask, streamingTextCodec } from "../../hosts/moddable/fast-paths";
-import { collect, report, xorStandIn } from "./xs-entry-support";
+import { exposeSteps, xorStandIn } from "./xs-entry-support";
 import { clientCloseFrame, clientFrame, upgradeRequest } from "./xs-frames";
 import { pump } from "./xs-standins/loop";
 import { connect, type Pipe } from "./xs-standins/net";
@@ -35,12 +35,9 @@ interface BenchConfig {
 }
 
 interface XsGlobals {
-  gc?: () => void;
-  issueCommand?: (message: ArrayBuffer) => ArrayBuffer;
   TextDecoder?: TextDecoderClass;
   TextEncoder?: new () => TextEncoderLike;
   __benchConfig?: BenchConfig;
-  __deviceBench?: { steps: readonly string[]; run(name: string): void };
 }
 const g = globalThis as unknown as XsGlobals;
 const config: BenchConfig = g.__benchConfig ?? { mode: "heap" };
@@ -188,25 +185,21 @@ if (config.mode === "heap") {
   // their own; the difference of their metering, divided, is one echo (the stand-in sockets' JS included).
   const echoes = config.cycles ?? 200;
   const text = clientFrame(0x1, new Uint8Array(16).fill(0x61));
-  let pipe: Pipe | undefined;
-  const echo = (n: number): void => {
+  /** `n` round trips of `text` on `to`, each answered by `answer` bytes. */
+  const roundTrips = (to: Pipe, n: number, answer: number): void => {
     for (let i = 0; i < n; i++) {
-      const before = pipe!.received;
-      pipe!.send(text);
+      const before = to.received;
+      to.send(text);
       pump();
-      if (pipe!.received - before !== 18) throw new Error(`echo: ${pipe!.received - before} bytes came back, not 18`);
+      if (to.received - before !== answer) throw new Error(`echo: ${to.received - before} bytes came back, not ${answer}`);
     }
   };
+  let pipe: Pipe | undefined;
+  /** Our echo: the 16-byte text back unmasked, in an 18-byte frame. */
+  const echo = (n: number): void => roundTrips(pipe!, n, 18);
   // The same on a bare stand-in socket that writes back what it reads: the stand-ins' own share.
   let bare: Pipe | undefined;
-  const bareEcho = (n: number): void => {
-    for (let i = 0; i < n; i++) {
-      const before = bare!.received;
-      bare!.send(text);
-      pump();
-      if (bare!.received - before !== text.length) throw new Error("bare echo: the bytes did not come back");
-    }
-  };
+  const bareEcho = (n: number): void => roundTrips(bare!, n, text.length);
   Object.assign(steps, {
     "bare-open": () => {
       bareListener = new StandInListener({
@@ -276,13 +269,4 @@ if (config.mode === "heap") {
   }
 }
 
-g.__deviceBench = {
-  steps: Object.keys(steps),
-  run(name) {
-    const step = steps[name];
-    if (step === undefined) throw new Error(`no step ${name}`);
-    const value = step();
-    collect();
-    report(value);
-  },
-};
+exposeSteps(steps);
