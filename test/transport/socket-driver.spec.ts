@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { CloseResult, ConnectionEvents } from "../../modules/websocket/core/connection";
 import type { ProtocolError } from "../../modules/websocket/core/errors";
 import type { HandshakeError } from "../../modules/websocket/core/handshake-error";
+import { MemoryBudget } from "../../modules/websocket/core/memory-budget";
 import { DeadlineScheduler } from "../../modules/websocket/transport/deadline-scheduler";
 import { LINGER_QUIET, SocketDriver, type ByteSocket } from "../../modules/websocket/transport/socket-driver";
 import { encodeFrame, OP, closeCodeOfFrame, decodeFrames } from "../vectors/support/frames";
@@ -23,6 +24,8 @@ class ScriptedSocket implements ByteSocket {
   unreadAtClose = 0;
   closed = false;
   throwOn: "read" | "write" | undefined;
+  /** What `write` answers as the room left (lwIP's send buffer), 1 MiB unless set. */
+  room: number | undefined;
 
   read(): ArrayBuffer | undefined {
     if (this.throwOn === "read") throw new Error("TLSError: certificate: auth err");
@@ -33,7 +36,7 @@ class ScriptedSocket implements ByteSocket {
   write(data: Uint8Array): number {
     if (this.throwOn === "write") throw new Error("write failed");
     this.written.push(data.slice());
-    return 1 << 20;
+    return this.room ?? 1 << 20;
   }
 
   close(): void {
@@ -70,7 +73,7 @@ class Events implements ConnectionEvents {
   }
 }
 
-function setup(options: { maxMessageSize?: number; pingInterval?: number; pingTimeout?: number } = {}) {
+function setup(options: { maxMessageSize?: number; pingInterval?: number; pingTimeout?: number; budget?: MemoryBudget } = {}) {
   const clock = new VirtualClock();
   const scheduler = new DeadlineScheduler({ timer: new FakeTimer(clock), now: clock.now });
   const socket = new ScriptedSocket();
@@ -84,6 +87,7 @@ function setup(options: { maxMessageSize?: number; pingInterval?: number; pingTi
     limits: options.maxMessageSize === undefined ? undefined : { maxMessageSize: options.maxMessageSize },
     pingInterval: options.pingInterval,
     pingTimeout: options.pingTimeout,
+    budget: options.budget,
   });
   driver.attach(socket, true);
   driver.socketWritable(1 << 20);
@@ -103,6 +107,41 @@ describe("transport: socket driver", () => {
     arrive(encodeFrame({ opcode: OP.ping, payload: Uint8Array.of(7), key: KEY }));
     assert.equal(socket.frames()[1]!.opcode, OP.pong, "the automatic pong went out after receive returned");
     assert.deepEqual(events.errors, []);
+  });
+
+  it("a small message with nothing queued and room in the socket goes out within its send and holds no budget; else it is queued, reserved, and written in order", () => {
+    const budget = new MemoryBudget(1000);
+    const { driver, socket } = setup({ budget });
+    driver.sendText("one");
+    assert.equal(socket.written.length, 1, "written by the send itself");
+    assert.equal(budget.used, 0);
+    socket.room = 0; // the socket's send buffer is full after this write
+    driver.sendBinary(Uint8Array.of(1, 2));
+    assert.equal(socket.written.length, 2);
+    driver.sendText("three");
+    driver.sendBinary(Uint8Array.of(4));
+    assert.equal(socket.written.length, 2, "no room: queued");
+    assert.equal(driver.bufferedAmount, 7 + 3);
+    assert.equal(budget.used, 7 + 3, "what is queued is reserved");
+    driver.socketWritable(4); // room for part of the first, and none after it
+    assert.equal(socket.written.length, 3);
+    socket.room = undefined;
+    driver.sendText("five"); // behind what waits
+    assert.equal(socket.written.length, 3);
+    driver.socketWritable(1 << 20);
+    assert.deepEqual(
+      socket.frames().map((f) => Array.from(f.payload)),
+      [[...Buffer.from("one")], [1, 2], [...Buffer.from("three")], [4], [...Buffer.from("five")]],
+    );
+    assert.equal(driver.bufferedAmount, 0);
+    assert.equal(budget.used, 0);
+    const exhausted = new MemoryBudget(0);
+    const tight = setup({ budget: exhausted });
+    tight.driver.sendText("fits: nothing is held"); // an empty budget refuses only what would be held
+    tight.socket.room = 0;
+    tight.driver.sendText("x");
+    assert.throws(() => tight.driver.sendText("y"), { code: "WS_ERR_BUDGET_EXCEEDED" });
+    assert.equal(tight.socket.written.length, 2);
   });
 
   it("a socket whose read throws fails the connection with WS_ERR_TRANSPORT (1006), onError then onClosed, once", () => {

@@ -18,21 +18,34 @@ const RNG = Object.freeze({
   get(count: number): ArrayBuffer {
     const length = Number(count) | 0;
     if (length < 0) throw new RangeError("invalid length");
-    const bytes = new Uint8Array(length);
-    if (length > POOL_SIZE / 4) {
-      randomFillSync(bytes);
-      return bytes.buffer;
-    }
-    if (used + length > POOL_SIZE) {
-      randomFillSync((pool ??= new Uint8Array(POOL_SIZE)));
-      used = 0;
-    }
-    bytes.set(pool!.subarray(used, used + length));
-    pool!.fill(0, used, used + length); // served bytes are not kept
-    used += length;
+    const bytes = new Uint8Array(new ArrayBuffer(length));
+    fillRandom(bytes);
     return bytes.buffer;
   },
   init(_seed?: ArrayBuffer): void {},
 });
+
+/**
+ * Fills `target` with random bytes from the pool (not part of the SDK's
+ * `rng`): what `register.js` plugs in as the platform's random source, so a
+ * client's masking keys cost no `ArrayBuffer` (see `useRandomFill`).
+ */
+export function fillRandom(target: Uint8Array): void {
+  const length = target.length;
+  if (length > POOL_SIZE / 4) {
+    randomFillSync(target);
+    return;
+  }
+  if (used + length > POOL_SIZE) {
+    randomFillSync((pool ??= new Uint8Array(POOL_SIZE)));
+    used = 0;
+  }
+  const from = pool!;
+  for (let i = 0; i < length; i++) {
+    target[i] = from[used + i]!;
+    from[used + i] = 0; // served bytes are not kept
+  }
+  used += length;
+}
 
 export default RNG;

@@ -65,6 +65,12 @@ export class FrameWriter {
   #reserved = 0;
   /** The queue's byte limit (set anew when a connection is configured before it opens). */
   protected queueLimit: number;
+  /**
+   * How many bytes the host's transport takes at once now: kept by a host
+   * that writes as it goes (see {@link writeNow}); 0 otherwise, and then
+   * everything is queued for the host to pull.
+   */
+  protected writableNow = 0;
 
   constructor(keys: MaskKeyPool | undefined, queueLimit: number, budget: MemoryBudget | undefined) {
     this.#keys = keys;
@@ -149,8 +155,13 @@ export class FrameWriter {
   protected queueMessage(opcode: number, payload: Uint8Array, fin: boolean): void {
     const length = payload.length;
     if (length <= 125 && fin && this.#sendingOpcode === 0) {
-      // A small whole message: one buffer with its header, reserved exactly (the general path below refuses one that does not fit).
+      // A small whole message: one buffer with its header, written at once when it can be (nothing is
+      // held, so nothing reserved), else reserved exactly (the general path below refuses one that does not fit).
       const size = (this.#keys === undefined ? 2 : 6) + length;
+      if (this.#entries === undefined && size <= this.writableNow) {
+        this.writeNow(this.smallFrame(0x80 | opcode, payload, size));
+        return;
+      }
       if (this.#queued + size <= this.queueLimit && (this.#budget === undefined || this.#budget.tryReserve(size))) {
         this.queueSmall(0x80 | opcode, payload, size);
         return;
@@ -172,8 +183,14 @@ export class FrameWriter {
   protected queueText(text: string, fin: boolean): void {
     const budget = this.#budget;
     if (text.length <= SMALL_TEXT && fin && this.#sendingOpcode === 0) {
-      // A small whole text: its frame's largest size is reserved, the text encoded, the rest given back.
+      // A small whole text: written at once when it can be, as in queueMessage; else its frame's
+      // largest size is reserved, the text encoded, the rest given back.
       const bound = (this.#keys === undefined ? 2 : 6) + 3 * text.length;
+      if (this.#entries === undefined && bound <= this.writableNow) {
+        const payload = encodeUtf8(text);
+        this.writeNow(this.smallFrame(0x80 | Opcode.Text, payload, bound - 3 * text.length + payload.length));
+        return;
+      }
       if (this.#queued + bound <= this.queueLimit && (budget === undefined || budget.tryReserve(bound))) {
         let payload: Uint8Array;
         try {
@@ -218,21 +235,33 @@ export class FrameWriter {
     this.queueData(Opcode.Text, encodeUtf8(text), fin);
   }
 
-  /** Queues a whole frame of `size` bytes (payload up to 125 bytes), already reserved: one buffer, masked at once at a client. */
+  /** Queues a whole frame of `size` bytes (payload up to 125 bytes), already reserved. */
   private queueSmall(first: number, payload: Uint8Array, size: number): void {
-    const keys = this.#keys;
     if (this.#budget !== undefined) this.#reserved += size;
-    if (keys !== undefined) {
-      this.queueBytes(serializeFrame(first, payload, keys.next()));
-      return;
-    }
+    this.queueBytes(this.smallFrame(first, payload, size));
+  }
+
+  /** A whole frame of `size` bytes (payload up to 125 bytes) in one buffer, masked at once at a client. */
+  private smallFrame(first: number, payload: Uint8Array, size: number): Uint8Array {
+    const keys = this.#keys;
+    if (keys !== undefined) return serializeFrame(first, payload, keys.next());
     // A server's: the two header bytes written here (§5.2, the 7-bit length form), then the payload.
     const frame = frameBytes(size);
     frame[0] = first;
     frame[1] = payload.length;
     frame.set(payload, 2);
-    this.queueBytes(frame);
+    return frame;
   }
+
+  /**
+   * For a host that writes as it goes: takes a whole frame of at most
+   * {@link writableNow} bytes, with nothing queued before it, straight to the
+   * transport, and sets `writableNow` to the room left. A frame written so is
+   * the transport's (its copy) when this returns: the connection holds
+   * nothing of it, so the budget is not asked. Never called while
+   * `writableNow` is 0.
+   */
+  protected writeNow(_frame: Uint8Array): void {}
 
   /** Queues a control frame (the caller has checked its size). */
   protected queueControl(opcode: number, payload: Uint8Array): void {

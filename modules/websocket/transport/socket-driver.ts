@@ -99,7 +99,6 @@ const HOLDS_COST = 8;
 export class SocketDriver extends Connection implements DeadlineClient, SocketCallbacks {
   readonly #scheduler: DeadlineScheduler;
   #socket: ByteSocket | undefined;
-  #writable = 0;
   /** {@link CONNECTED}, {@link CLOSED}, {@link PAUSED}: one field, not three (each field is a slot on the device). */
   #flags = 0;
   /** While lingering: when to close unless more input comes; +Infinity otherwise. */
@@ -127,16 +126,29 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   // ── The pull model: every call into the core is followed by a flush ────
 
-  // A message moves no deadline: it is written out, and the scheduler is left alone.
+  // A message moves no deadline: it is written out, and the scheduler is left alone. A small one
+  // with nothing queued before it and room in the socket went out already (writeNow).
 
   override sendText(text: string, fin?: boolean): void {
     super.sendText(text, fin);
-    this.writeOut();
+    if (this.bufferedAmount !== 0) this.writeOut();
   }
 
   override sendBinary(data: Uint8Array, fin?: boolean): void {
     super.sendBinary(data, fin);
-    this.writeOut();
+    if (this.bufferedAmount !== 0) this.writeOut();
+  }
+
+  protected override writeNow(frame: Uint8Array): void {
+    let room: number | undefined;
+    try {
+      room = this.#socket!.write(frame); // writableNow is 0 unless the socket is connected and open
+    } catch (error) {
+      this.socketFailed(error);
+      return;
+    }
+    this.writableNow = room ?? 0;
+    this.written(frame.length);
   }
 
   override ping(payload?: Uint8Array | string): void {
@@ -234,7 +246,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   /** The socket is connected (the first call), or has room for `count` more bytes. */
   socketWritable(count: number): void {
-    this.#writable = count;
+    if ((this.#flags & CLOSED) === 0) this.writableNow = count;
     if ((this.#flags & CONNECTED) === 0) {
       this.#flags |= CONNECTED;
       this.transportOpened();
@@ -276,8 +288,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       if (this.transportCloseRequested) this.closeSocket();
       return false;
     }
-    while (this.#writable > 0) {
-      const chunk = this.peekOutput(this.#writable);
+    while (this.writableNow > 0) {
+      const chunk = this.peekOutput(this.writableNow);
       if (chunk === undefined) break;
       let room: number | undefined;
       try {
@@ -286,7 +298,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
         this.socketFailed(error);
         return false;
       }
-      this.#writable = room ?? 0;
+      this.writableNow = room ?? 0;
       this.consumeOutput(chunk.length);
       this.written(chunk.length);
     }
@@ -331,6 +343,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   private closeSocket(): void {
     if ((this.#flags & CLOSED) !== 0) return;
     this.#flags |= CLOSED;
+    this.writableNow = 0;
     this.#lingerUntil = Number.POSITIVE_INFINITY;
     const socket = this.#socket;
     try {
