@@ -380,7 +380,7 @@ export class Connection extends FrameWriter implements ControlFrameSink {
    * its handler returns.
    */
   private receiveWhole(chunk: Uint8Array): number {
-    const masked = this.role === "server";
+    const masked = this.maskKeys === undefined; // a server's input is masked (§5.3)
     const limits = this.#limits;
     const maxLength = Math.min(limits.maxFrameSize, limits.maxMessageSize);
     const budget = this.budget;
@@ -406,23 +406,22 @@ export class Connection extends FrameWriter implements ControlFrameSink {
         applyMask(payload, key, 0);
       }
       pos = end;
-      if (opcode > Opcode.Binary) this.onControlFrame(opcode, payload);
-      else this.deliverWhole(opcode, payload, held);
-    }
-  }
-
-  /** Hands a whole message on (text decoded at once, §8.1), then releases what was reserved for it. */
-  private deliverWhole(opcode: number, payload: Uint8Array, held: number): void {
-    try {
-      if (opcode === Opcode.Binary) {
-        this.#events.onBinary?.(payload);
-        return;
+      if (opcode > Opcode.Binary) {
+        this.onControlFrame(opcode, payload);
+        continue;
       }
-      const text = decodeUtf8(payload);
-      if (text === null) throw new ProtocolError("WS_ERR_INVALID_UTF8");
-      this.#events.onText?.(text);
-    } finally {
-      if (held > 0) this.budget!.release(held);
+      // The message, handed on whole (text decoded at once, §8.1); then what was reserved for it is released.
+      try {
+        if (opcode === Opcode.Binary) {
+          this.#events.onBinary?.(payload);
+        } else {
+          const text = decodeUtf8(payload);
+          if (text === null) throw new ProtocolError("WS_ERR_INVALID_UTF8");
+          this.#events.onText?.(text);
+        }
+      } finally {
+        if (held > 0) budget!.release(held);
+      }
     }
   }
 
@@ -588,7 +587,9 @@ export class Connection extends FrameWriter implements ControlFrameSink {
   /** When {@link handleTimeout} should next be called (a clock reading), or +Infinity. */
   nextDeadline(): number {
     if (this.#state !== ConnectionState.Open) return this.#deadline;
-    return this.#keepalive === undefined ? this.#deadline : Math.min(this.#deadline, this.#keepalive.deadline());
+    if (this.#keepalive === undefined) return this.#deadline;
+    const keepalive = this.#keepalive.deadline();
+    return keepalive < this.#deadline ? keepalive : this.#deadline;
   }
 
   /**

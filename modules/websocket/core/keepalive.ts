@@ -9,6 +9,15 @@
  * ever sent.
  */
 
+/**
+ * Module constants for "none" and "never": `Number.NaN` and
+ * `Number.POSITIVE_INFINITY` are two lookups on XS at each use, and
+ * {@link Keepalive.heard} and {@link Keepalive.deadline} run for every
+ * message. A NaN is found by `x !== x`, with no call.
+ */
+const NONE = Number.NaN;
+const NEVER = Number.POSITIVE_INFINITY;
+
 /** How long a network-change probe may go unanswered when `pingTimeout` is 0 (off). */
 export const DEFAULT_PROBE_TIMEOUT = 10_000;
 
@@ -47,8 +56,8 @@ export class Keepalive {
   /** Something arrived: the peer is alive. */
   heard(now: number): void {
     this.#lastReceivedAt = now;
-    this.#pingSentAt = Number.NaN;
-    this.#probeDeadline = Number.POSITIVE_INFINITY;
+    this.#pingSentAt = NONE;
+    this.#probeDeadline = NEVER;
   }
 
   /** A keepalive ping went out. */
@@ -73,14 +82,12 @@ export class Keepalive {
 
   /** The next time something is due, or +Infinity. */
   deadline(): number {
-    const idle = this.idle > 0 ? Math.min(this.#probeDeadline, this.#lastReceivedAt + this.idle) : this.#probeDeadline;
-    if (this.interval <= 0) return idle;
-    const keepalive = Number.isNaN(this.#pingSentAt)
-      ? this.#lastReceivedAt + this.interval
-      : this.timeout > 0
-        ? this.#pingSentAt + this.timeout
-        : Number.POSITIVE_INFINITY;
-    return Math.min(idle, keepalive);
+    const pingSentAt = this.#pingSentAt;
+    // The keepalive ping's time (none outstanding: NaN), or its timeout's; then the probe's and the idle timeout, if earlier.
+    let due = this.interval <= 0 ? NEVER : pingSentAt !== pingSentAt ? this.#lastReceivedAt + this.interval : this.timeout > 0 ? pingSentAt + this.timeout : NEVER;
+    if (this.#probeDeadline < due) due = this.#probeDeadline;
+    if (this.idle > 0 && this.#lastReceivedAt + this.idle < due) due = this.#lastReceivedAt + this.idle;
+    return due;
   }
 
   /**

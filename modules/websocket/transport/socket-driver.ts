@@ -76,6 +76,9 @@ export const HIGH_WATER = QUEUE_HEADROOM;
 /** See {@link HIGH_WATER}. */
 export const LOW_WATER = 4 * 1024;
 
+/** No time set (a module constant: `Number.POSITIVE_INFINITY` is two lookups on XS at each use). */
+const NEVER = Number.POSITIVE_INFINITY;
+
 /** How long a lingering socket waits for the peer to close when the connection has no `closeTimeout` of its own. */
 const DEFAULT_LINGER = 5000;
 /**
@@ -102,9 +105,9 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   /** {@link CONNECTED}, {@link CLOSED}, {@link PAUSED}: one field, not three (each field is a slot on the device). */
   #flags = 0;
   /** While lingering: when to close unless more input comes; +Infinity otherwise. */
-  #lingerUntil = Number.POSITIVE_INFINITY;
+  #lingerUntil = NEVER;
   /** While lingering: when to close whatever comes. */
-  #lingerLimit = Number.POSITIVE_INFINITY;
+  #lingerLimit = NEVER;
 
   constructor(options: SocketDriverOptions) {
     super(options);
@@ -200,7 +203,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   }
 
   onDeadline(now: number): void {
-    if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
+    if (this.#lingerUntil !== NEVER) {
       // The real time, not the scheduler's (which may wake a little early): a quiet period is a quiet period.
       if (this.currentTime() >= this.#lingerUntil) this.closeSocket();
       return;
@@ -224,7 +227,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   socketReadable(_count?: number): void {
     const socket = this.#socket;
     if (socket === undefined || (this.#flags & CLOSED) !== 0) return;
-    if ((this.#flags & PAUSED) !== 0 && this.#lingerUntil === Number.POSITIVE_INFINITY) return; // the bytes stay in the socket until the queue drains
+    if ((this.#flags & PAUSED) !== 0 && this.#lingerUntil === NEVER) return; // the bytes stay in the socket until the queue drains
     let data: ArrayBuffer | undefined;
     try {
       data = socket.read();
@@ -233,7 +236,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       return;
     }
     if (data !== undefined && data.byteLength === 0) data = undefined;
-    if (this.#lingerUntil !== Number.POSITIVE_INFINITY) {
+    if (this.#lingerUntil !== NEVER) {
       // Lingering: the bytes are dropped, and the quiet period starts again.
       if (data !== undefined) this.linger();
       return;
@@ -318,7 +321,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
   }
 
   private lingerOrClose(): void {
-    if (this.#lingerUntil !== Number.POSITIVE_INFINITY) return; // lingering already
+    if (this.#lingerUntil !== NEVER) return; // lingering already
     if (!this.answerInFlight) {
       this.closeSocket();
       return;
@@ -344,7 +347,7 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
     if ((this.#flags & CLOSED) !== 0) return;
     this.#flags |= CLOSED;
     this.writableNow = 0;
-    this.#lingerUntil = Number.POSITIVE_INFINITY;
+    this.#lingerUntil = NEVER;
     const socket = this.#socket;
     try {
       // Unread input would make the close a reset: read it first (a bounded number of times).
