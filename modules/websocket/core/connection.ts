@@ -2,11 +2,13 @@
  * The WebSocket connection state machine (RFC 6455 §4, §5, §7), for both
  * roles, with no I/O: the host hands it bytes (`receive`), the end of the
  * transport (`transportClosed`) and the time (`handleTimeout`); it reports
- * to the application through {@link ConnectionEvents}. It never calls its
+ * to the application through {@link ConnectionEvents}. It does not call its
  * host: after each call into it returns, the host takes the bytes to write
  * (`peekOutput`/`consumeOutput`) and, once `transportCloseRequested` is set
  * and the output is drained, closes the transport (as python-websockets'
  * `data_to_send()`), so the connection's state is whole whenever the host acts.
+ * The one exception is `FrameWriter.writeNow`, the last step of a small send
+ * when nothing is queued, when the state is whole too.
  *
  *   CONNECTING ──handshake──▶ OPEN ──close frame sent or received──▶ CLOSING ──transport closed──▶ CLOSED
  *

@@ -6,7 +6,9 @@
  * sent (§5.4), and queues the bytes for the transport under the queue's
  * byte limit and the device's memory budget. The connection decides whether
  * sending is allowed at all; the host takes the bytes with
- * {@link FrameWriter.peekOutput} and {@link FrameWriter.consumeOutput}.
+ * {@link FrameWriter.peekOutput} and {@link FrameWriter.consumeOutput}, or,
+ * for a small message with nothing queued before it, is handed its frame by
+ * {@link FrameWriter.writeNow} (a host that keeps `writableNow`).
  *
  * The queue holds views, never copies: a large payload a server sends is
  * queued as the caller's own bytes; a client's large payload is queued with
