@@ -29,10 +29,10 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     socket.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
   }
 
-  /** A Node server on 127.0.0.1 (closed after the test). */
-  async function serve(onConnection: (socket: net.Socket) => void): Promise<number> {
+  /** A Node server on 127.0.0.1 (closed after the test); `allowHalfOpen` keeps a peer open after our FIN. */
+  async function serve(onConnection: (socket: net.Socket) => void, options: { allowHalfOpen?: boolean } = {}): Promise<number> {
     const sockets = new Set<net.Socket>();
-    const server = net.createServer((socket) => {
+    const server = net.createServer(options, (socket) => {
       sockets.add(socket);
       socket.on("error", () => {});
       onConnection(socket);
@@ -43,6 +43,21 @@ describe("host simulator: embedded:io/socket/tcp", function () {
       server.close();
     });
     return (server.address() as net.AddressInfo).port;
+  }
+
+  /** A TCP socket to `port`, once its first `onWritable` has said it is connected. */
+  async function connectedTcp(port: number, options: { sendBufferSize?: number } = {}): Promise<TCP> {
+    const writable = deferred();
+    const socket = new TCP({
+      address: "127.0.0.1",
+      port,
+      ...options,
+      onWritable() {
+        writable.resolve();
+      },
+    } as ConstructorParameters<typeof TCP>[0]);
+    await within(5000, writable.promise, "connected");
+    return socket;
   }
 
   function track<T extends { close(): void }>(io: T): T {
@@ -351,7 +366,7 @@ describe("host simulator: embedded:io/socket/tcp", function () {
   it("after an orderly close(), data the peer sends is answered with a reset", async () => {
     const outcome = deferred<string>();
     // Half-open allowed: the peer stays open after our FIN and keeps sending, a bounded number of times.
-    const server = net.createServer({ allowHalfOpen: true }, (peer) => {
+    const port = await serve((peer) => {
       peer.on("error", (error: NodeJS.ErrnoException) => outcome.resolve(error.code ?? "error"));
       peer.on("close", () => outcome.resolve("closed without error"));
       peer.on("end", () => {
@@ -362,19 +377,8 @@ describe("host simulator: embedded:io/socket/tcp", function () {
         }, 10);
         cleanup.push(() => clearInterval(timer));
       });
-      cleanup.push(() => peer.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    cleanup.push(() => server.close());
-    const writable = deferred();
-    const socket = new TCP({
-      address: "127.0.0.1",
-      port: (server.address() as net.AddressInfo).port,
-      onWritable() {
-        writable.resolve();
-      },
-    });
-    await within(5000, writable.promise, "connected");
+    }, { allowHalfOpen: true });
+    const socket = await connectedTcp(port);
     socket.close();
     const result = await within(5000, outcome.promise, "the peer's outcome");
     assert.ok(result === "ECONNRESET" || result === "EPIPE", `peer saw ${result}`);
@@ -383,23 +387,11 @@ describe("host simulator: embedded:io/socket/tcp", function () {
   it("data that arrives while an orderly close() still flushes its output resets the connection: the rest of the output is destroyed and the peer's next write fails", async () => {
     const SIZE = 4 * 1024 * 1024;
     const peerSocket = deferred<net.Socket>();
-    const server = net.createServer({ allowHalfOpen: true }, (peer) => {
+    const port = await serve((peer) => {
       peer.pause(); // reads nothing yet, so the output (and the FIN behind it) cannot drain
-      cleanup.push(() => peer.destroy());
       peerSocket.resolve(peer);
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    cleanup.push(() => server.close());
-    const writable = deferred();
-    const socket = new TCP({
-      address: "127.0.0.1",
-      port: (server.address() as net.AddressInfo).port,
-      sendBufferSize: SIZE,
-      onWritable() {
-        writable.resolve();
-      },
-    } as ConstructorParameters<typeof TCP>[0]);
-    await within(5000, writable.promise, "connected");
+    }, { allowHalfOpen: true });
+    const socket = await connectedTcp(port, { sendBufferSize: SIZE });
     const peer = await within(5000, peerSocket.promise, "accepted");
     socket.write(new Uint8Array(SIZE));
     socket.close(); // nothing unread: an orderly close, its FIN queued behind 4 MiB
