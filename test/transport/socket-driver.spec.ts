@@ -144,6 +144,40 @@ describe("transport: socket driver", () => {
     assert.equal(tight.socket.written.length, 2);
   });
 
+  it("a larger whole message whose frame fits the socket's room goes out within its send, reserved only while it is framed; one that does not fit is queued and written a room at a time", () => {
+    const budget = new MemoryBudget(8000);
+    const { driver, socket } = setup({ budget });
+    const text = "é".repeat(500); // 1,000 bytes of UTF-8: the 16-bit length form
+    driver.sendText(text);
+    assert.equal(socket.written.length, 1, "written by the send itself");
+    assert.equal(socket.written[0]!.length, 4 + 1000);
+    assert.equal(driver.bufferedAmount, 0);
+    assert.equal(budget.used, 0, "nothing held after the send");
+    assert.equal(budget.peak, 4 + 3 * 500, "the text's largest frame was reserved before it was made");
+    driver.sendBinary(new Uint8Array(2000).fill(7));
+    assert.equal(socket.written.length, 2);
+    assert.equal(budget.used, 0);
+    socket.room = 1000; // the room the socket has left after each write from now on
+    driver.sendBinary(new Uint8Array(600).fill(8)); // 604 bytes: the room was 1 MiB
+    assert.deepEqual(socket.written.slice(2).map((c) => c.length), [604], "one write: the whole frame");
+    driver.sendBinary(new Uint8Array(1200).fill(9)); // 1,204 bytes do not fit the 1,000 of room
+    assert.deepEqual(socket.written.slice(3).map((c) => c.length), [4, 1000, 200], "queued (its header, then a view of its payload), and written a room at a time");
+    assert.equal(driver.bufferedAmount, 0);
+    assert.deepEqual(
+      socket.frames().map((f) => [f.opcode, f.payload.length, f.payload[0]]),
+      [[OP.text, 1000, 0xc3], [OP.binary, 2000, 7], [OP.binary, 600, 8], [OP.binary, 1200, 9]],
+    );
+    assert.equal(new TextDecoder().decode(socket.frames()[0]!.payload), text);
+    assert.equal(budget.used, 0);
+    const tightBudget = new MemoryBudget(1003);
+    const tight = setup({ budget: tightBudget });
+    assert.throws(() => tight.driver.sendBinary(new Uint8Array(1000)), { code: "WS_ERR_BUDGET_EXCEEDED" }, "a 1,004-byte frame the budget cannot hold is refused before it is made");
+    assert.equal(tight.socket.written.length, 0);
+    tight.driver.sendBinary(new Uint8Array(999));
+    assert.equal(tight.socket.written.length, 1, "a 1,003-byte frame: written at once");
+    assert.equal(tightBudget.used, 0);
+  });
+
   it("a socket whose read throws fails the connection with WS_ERR_TRANSPORT (1006), onError then onClosed, once", () => {
     const { driver, socket, events } = setup();
     socket.throwOn = "read";

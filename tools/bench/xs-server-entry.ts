@@ -32,6 +32,8 @@ interface BenchConfig {
   connections?: number;
   cycles?: number;
   every?: number;
+  /** cost mode: the echoed text's size in bytes (default 16). */
+  size?: number;
 }
 
 interface XsGlobals {
@@ -181,10 +183,11 @@ if (config.mode === "heap") {
     },
   });
 } else if (config.mode === "cost") {
-  // The work of one 16-byte text echo on an open connection: steps of 0 and of `echoes` echoes, in cranks of
+  // The work of one text echo (`size` bytes, 16 by default) on an open connection: steps of 0 and of `echoes` echoes, in cranks of
   // their own; the difference of their metering, divided, is one echo (the stand-in sockets' JS included).
   const echoes = config.cycles ?? 200;
-  const text = clientFrame(0x1, new Uint8Array(16).fill(0x61));
+  const size = config.size ?? 16;
+  const text = clientFrame(0x1, new Uint8Array(size).fill(0x61));
   /** `n` round trips of `text` on `to`, each answered by `answer` bytes. */
   const roundTrips = (to: Pipe, n: number, answer: number): void => {
     for (let i = 0; i < n; i++) {
@@ -195,8 +198,8 @@ if (config.mode === "heap") {
     }
   };
   let pipe: Pipe | undefined;
-  /** Our echo: the 16-byte text back unmasked, in an 18-byte frame. */
-  const echo = (n: number): void => roundTrips(pipe!, n, 18);
+  /** Our echo: the text back unmasked, with a 2- or 4-byte header. */
+  const echo = (n: number): void => roundTrips(pipe!, n, (size <= 125 ? 2 : 4) + size);
   // The same on a bare stand-in socket that writes back what it reads: the stand-ins' own share.
   let bare: Pipe | undefined;
   const bareEcho = (n: number): void => roundTrips(bare!, n, text.length);
@@ -239,10 +242,10 @@ if (config.mode === "heap") {
       echo(8); // warm: parser, assembler and decoder made
       return { clients: clientCount() };
     },
-    // The stand-in for the device's native Logical.xor is JS: what one echo's unmasking costs in it (16 bytes, a 4-byte key, phase 0).
+    // The stand-in for the device's native Logical.xor is JS: what one echo's unmasking costs in it (`size` bytes, a 4-byte key, phase 0).
     "xor-0": () => ({ masks: 0 }),
     "xor-n": () => {
-      const payload = new Uint8Array(16);
+      const payload = new Uint8Array(size);
       const key = Uint8Array.of(1, 2, 3, 4);
       for (let i = 0; i < echoes; i++) xorStandIn(payload, key);
       return { masks: echoes };

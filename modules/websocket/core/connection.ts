@@ -7,8 +7,8 @@
  * (`peekOutput`/`consumeOutput`) and, once `transportCloseRequested` is set
  * and the output is drained, closes the transport (as python-websockets'
  * `data_to_send()`), so the connection's state is whole whenever the host acts.
- * The one exception is `FrameWriter.writeNow`, the last step of a small send
- * when nothing is queued, when the state is whole too.
+ * The one exception is `FrameWriter.writeNow`, the last step of a send of a
+ * whole message when nothing is queued, when the state is whole too.
  *
  *   CONNECTING ──handshake──▶ OPEN ──close frame sent or received──▶ CLOSING ──transport closed──▶ CLOSED
  *

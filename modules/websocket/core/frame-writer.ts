@@ -7,7 +7,8 @@
  * byte limit and the device's memory budget. The connection decides whether
  * sending is allowed at all; the host takes the bytes with
  * {@link FrameWriter.peekOutput} and {@link FrameWriter.consumeOutput}, or,
- * for a small message with nothing queued before it, is handed its frame by
+ * for a whole message with nothing queued before it whose frame the
+ * transport takes at once, is handed that frame by
  * {@link FrameWriter.writeNow} (a host that keeps `writableNow`).
  *
  * The queue holds views, never copies: a large payload a server sends is
@@ -168,6 +169,10 @@ export class FrameWriter {
         this.queueSmall(0x80 | opcode, payload, size);
         return;
       }
+    } else if (fin && this.#sendingOpcode === 0 && this.#entries === undefined) {
+      // A larger whole message whose frame the socket takes at once: framed and written now, reserved only meanwhile.
+      const size = frameHeaderLength(length, this.#keys !== undefined) + length;
+      if (size <= this.writableNow && size <= this.queueLimit && this.writeReserved(0x80 | opcode, payload, size)) return;
     }
     this.checkMessage(opcode, length);
     // What the library allocates for the frame: its header, and a small payload copied in with it;
@@ -227,7 +232,14 @@ export class FrameWriter {
         this.releaseQueued(upTo);
         throw error;
       }
-      this.releaseQueued(upTo - (frameHeaderLength(payload.length, masked) + payload.length));
+      const size = frameHeaderLength(payload.length, masked) + payload.length;
+      if (fin && this.#sendingOpcode === 0 && this.#entries === undefined && size <= this.writableNow) {
+        // The whole text's frame fits the socket now: written at once (see writeReserved), and the reservation given back.
+        this.writeNow(serializeFrame(0x80 | Opcode.Text, payload, masked ? this.#keys!.next() : null));
+        this.releaseQueued(upTo);
+        return;
+      }
+      this.releaseQueued(upTo - size);
       this.queueData(Opcode.Text, payload, fin);
       return;
     }
@@ -253,6 +265,22 @@ export class FrameWriter {
     frame[1] = payload.length;
     frame.set(payload, 2);
     return frame;
+  }
+
+  /**
+   * Frames a whole message and hands it to {@link writeNow}, with `reserve`
+   * bytes of the budget held while its frame exists (the socket copies it),
+   * so a large frame is accounted for before it is allocated. Returns false,
+   * doing nothing, when the budget cannot hold them.
+   */
+  private writeReserved(first: number, payload: Uint8Array, reserve: number): boolean {
+    const budget = this.#budget;
+    if (budget !== undefined && !budget.tryReserve(reserve)) return false;
+    const keys = this.#keys;
+    const frame = serializeFrame(first, payload, keys === undefined ? null : keys.next());
+    this.writeNow(frame);
+    if (budget !== undefined) budget.release(reserve);
+    return true;
   }
 
   /**

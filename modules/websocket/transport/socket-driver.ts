@@ -129,8 +129,8 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
 
   // ── The pull model: every call into the core is followed by a flush ────
 
-  // A message moves no deadline: it is written out, and the scheduler is left alone. A small one
-  // with nothing queued before it and room in the socket went out already (writeNow).
+  // A message moves no deadline: it is written out, and the scheduler is left alone. A whole one
+  // with nothing queued before it, whose frame the socket had room for, went out already (writeNow).
 
   override sendText(text: string, fin?: boolean): void {
     super.sendText(text, fin);
@@ -235,13 +235,12 @@ export class SocketDriver extends Connection implements DeadlineClient, SocketCa
       this.socketFailed(error); // a throwing read fails the connection
       return;
     }
-    if (data !== undefined && data.byteLength === 0) data = undefined;
     if (this.#lingerUntil !== NEVER) {
       // Lingering: the bytes are dropped, and the quiet period starts again.
-      if (data !== undefined) this.linger();
+      if (data !== undefined && data.byteLength !== 0) this.linger();
       return;
     }
-    if (data !== undefined) this.receive(new Uint8Array(data));
+    if (data !== undefined) this.receive(new Uint8Array(data)); // an empty chunk is nothing to the connection
     // What a handler sent went out with its send; with nothing queued, only the deadlines may have moved.
     if (this.bufferedAmount === 0 && !this.transportCloseRequested) this.#scheduler.updateFor(this);
     else this.flush();
