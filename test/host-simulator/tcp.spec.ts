@@ -118,6 +118,33 @@ describe("host simulator: embedded:io/socket/tcp", function () {
     assert.ok(writableCalls >= 1);
   });
 
+  it("read() hands over every unread byte in an ArrayBuffer of their length, the caller's own, whether they came in one piece or several", async () => {
+    const port = await serve((peer) => {
+      peer.write("one");
+      setTimeout(() => peer.write("two"), 50);
+      setTimeout(() => peer.write("three"), 100);
+    });
+    const reads: ArrayBuffer[] = [];
+    const done = deferred();
+    track(
+      new TCP({
+        address: "127.0.0.1",
+        port,
+        onReadable(count) {
+          if (count === 3) return; // "one" is left unread until "two" has come too
+          const buffer = this.read()!;
+          assert.equal(buffer.byteLength, count);
+          reads.push(buffer);
+          if (reads.length === 2) done.resolve();
+        },
+      }),
+    );
+    await within(5000, done.promise, "both reads");
+    assert.deepEqual(reads.map(text), ["onetwo", "three"]);
+    new Uint8Array(reads[0]!).fill(0);
+    assert.equal(text(reads[1]!), "three", "each read's buffer is its own");
+  });
+
   it("read(count) and read(buffer) take exact amounts; invalid sizes throw", async () => {
     const port = await serve((socket) => socket.end("0123456789"));
     const done = deferred();

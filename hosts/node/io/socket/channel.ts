@@ -154,6 +154,24 @@ export class Channel {
   }
 
   /**
+   * All unread bytes, in a new ArrayBuffer the caller owns. When they are
+   * one chunk as Node read it (its own exact-size ArrayBuffer, which Node
+   * holds no more), that buffer is handed over rather than copied: V8 gives
+   * a new buffer of more than 64 bytes a backing store of its own.
+   */
+  takeAll(): ArrayBuffer {
+    const head = this.#chunks[0]!;
+    if (this.#chunks.length === 1 && this.#offset === 0 && head.byteOffset === 0 && head.buffer.byteLength === head.length) {
+      this.#chunks.length = 0;
+      this.#consumed(head.length);
+      return head.buffer as ArrayBuffer;
+    }
+    const into = new Uint8Array(this.#available);
+    this.take(into, into.length, false);
+    return into.buffer as ArrayBuffer;
+  }
+
+  /**
    * Move `count` unread bytes into `into` (from the oldest chunk only when
    * `headOnly`). The caller has checked that enough bytes are there.
    */
@@ -171,7 +189,12 @@ export class Channel {
         if (headOnly) break;
       }
     }
-    this.#available -= done;
+    this.#consumed(done);
+  }
+
+  /** `count` unread bytes were taken: the socket reads again once they are below the receive window. */
+  #consumed(count: number): void {
+    this.#available -= count;
     if (this.#paused && this.#available < this.receiveWindow) {
       this.#paused = false;
       this.socket.resume();

@@ -97,21 +97,19 @@ export default class TCP {
       const byte = new Uint8Array(1);
       channel.take(byte, 1, false);
       result = byte[0]!;
+    } else if (args.length === 0) {
+      result = channel.takeAll();
     } else {
-      const available = channel.available;
       const arg = args[0];
       let into: Uint8Array;
-      if (args.length === 0) {
-        into = new Uint8Array(available);
-        result = into.buffer as ArrayBuffer;
-      } else if (typeof arg === "object" && arg !== null) {
+      if (typeof arg === "object" && arg !== null) {
         into = bytesOf(arg);
         result = into.byteLength;
       } else {
         into = new Uint8Array(Math.max(0, Number(arg) | 0));
         result = into.buffer as ArrayBuffer;
       }
-      if (into.byteLength <= 0 || into.byteLength > available) throw new Error("invalid");
+      if (into.byteLength <= 0 || into.byteLength > channel.available) throw new Error("invalid");
       channel.take(into, into.byteLength, false);
     }
     if (channel.available === 0 && channel.error) channel.trigger(ERROR);
