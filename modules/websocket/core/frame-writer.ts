@@ -234,7 +234,7 @@ export class FrameWriter {
       }
       const size = frameHeaderLength(payload.length, masked) + payload.length;
       if (fin && this.#sendingOpcode === 0 && this.#entries === undefined && size <= this.writableNow) {
-        // The whole text's frame fits the socket now: written at once (see writeReserved), and the reservation given back.
+        // The whole text's frame fits the socket now: written at once (the socket copies it), and the reservation given back.
         this.writeNow(serializeFrame(0x80 | Opcode.Text, payload, masked ? this.#keys!.next() : null));
         this.releaseQueued(upTo);
         return;
