@@ -2,6 +2,7 @@
 import { firstByte, frameHeaderLength, serializeFrame, writeFrameHeader } from "../../modules/websocket/core/frame-serializer";
 import { bytesEqual, equal, hex, toHex, type VectorCase } from "./harness";
 import { parseChunks } from "./support/frame-recorder";
+import { encodeFrame } from "./support/frames";
 import { pattern } from "./support/split";
 
 const key = hex("37fa213d");
@@ -48,6 +49,17 @@ export const frameSerializerCases: VectorCase[] = [
           equal(parsed?.length, length, `${length}/${masked}: length`);
           bytesEqual(parsed!.payload, payload, `${length}/${masked}: payload`);
         }
+      }
+    },
+  },
+  {
+    name: "serializer: a masked payload of each length from 0 to 70 bytes (copied and masked four bytes a round, then the tail; past 64, copied then masked) is the reference framing, and the payload is left as it was",
+    run() {
+      for (let length = 0; length <= 70; length++) {
+        const payload = pattern(length, length);
+        const frame = serializeFrame(firstByte(true, 2), payload, key);
+        bytesEqual(frame, encodeFrame({ opcode: 2, payload, key }), `${length} bytes`);
+        bytesEqual(payload, pattern(length, length), `${length} bytes: the payload is not masked in place`);
       }
     },
   },

@@ -69,8 +69,21 @@ export function serializeFrame(first: number, payload: Uint8Array, key: Uint8Arr
   if (key === null) {
     frame.set(payload, headerLength);
   } else if (length <= SMALL_PAYLOAD) {
-    // Copy and mask in one loop: cheaper than a copy, a view and a masking pass for a few bytes.
-    for (let i = 0; i < length; i++) frame[headerLength + i] = payload[i]! ^ key[i & 3]!;
+    // Copy and mask in one loop, four bytes a round with the key in locals: cheaper than a copy, a view
+    // and a masking pass for a few bytes, and than a key lookup per byte.
+    const k0 = key[0]!;
+    const k1 = key[1]!;
+    const k2 = key[2]!;
+    const k3 = key[3]!;
+    const whole = length & ~3;
+    let i = 0;
+    for (let o = headerLength; i < whole; i += 4, o += 4) {
+      frame[o] = payload[i]! ^ k0;
+      frame[o + 1] = payload[i + 1]! ^ k1;
+      frame[o + 2] = payload[i + 2]! ^ k2;
+      frame[o + 3] = payload[i + 3]! ^ k3;
+    }
+    for (; i < length; i++) frame[headerLength + i] = payload[i]! ^ key[i & 3]!;
   } else {
     frame.set(payload, headerLength);
     applyMask(frame.subarray(headerLength), key, 0);
