@@ -189,13 +189,14 @@ export class FrameWriter {
    */
   protected queueText(text: string, fin: boolean): void {
     const budget = this.#budget;
-    if (text.length <= SMALL_TEXT && fin && this.#sendingOpcode === 0) {
+    const units = text.length; // read once: XS counts a string's length by walking its UTF-8
+    if (units <= SMALL_TEXT && fin && this.#sendingOpcode === 0) {
       // A small whole text: written at once when it can be, as in queueMessage; else its frame's
       // largest size is reserved, the text encoded, the rest given back.
-      const bound = (this.#keys === undefined ? 2 : 6) + 3 * text.length;
+      const bound = (this.#keys === undefined ? 2 : 6) + 3 * units;
       if (this.#entries === undefined && bound <= this.writableNow) {
         const payload = encodeUtf8(text);
-        this.writeNow(this.smallFrame(0x80 | Opcode.Text, payload, bound - 3 * text.length + payload.length));
+        this.writeNow(this.smallFrame(0x80 | Opcode.Text, payload, bound - 3 * units + payload.length));
         return;
       }
       if (this.#queued + bound <= this.queueLimit && (budget === undefined || budget.tryReserve(bound))) {
@@ -206,7 +207,7 @@ export class FrameWriter {
           budget?.release(bound);
           throw error;
         }
-        const size = bound - 3 * text.length + payload.length;
+        const size = bound - 3 * units + payload.length;
         if (budget !== undefined && bound > size) budget.release(bound - size);
         this.queueSmall(0x80 | Opcode.Text, payload, size);
         return;
@@ -219,10 +220,10 @@ export class FrameWriter {
     // At most 3 bytes per UTF-16 unit: when that fits, reserve it, encode natively, and give back the rest;
     // only near the budget's limit is the exact length counted first (a loop over the string, slow on XS).
     const masked = this.#keys !== undefined;
-    const bound = text.length * 3;
+    const bound = units * 3;
     const upTo = frameHeaderLength(bound, masked) + bound;
     if (budget.available >= upTo) {
-      this.checkMessage(Opcode.Text, text.length); // the UTF-8 is at least this long
+      this.checkMessage(Opcode.Text, units); // the UTF-8 is at least this long
       this.reserveQueued(upTo);
       let payload: Uint8Array;
       try {
