@@ -191,12 +191,20 @@ describe("transport: socket driver", () => {
     assert.equal(events.closed.length, 1, "onClosed exactly once");
   });
 
-  it("a socket whose write throws fails the connection with WS_ERR_TRANSPORT, and the send itself returns", () => {
-    const { driver, socket, events } = setup();
-    socket.throwOn = "write";
-    driver.sendText("x");
-    assert.deepEqual(events.log, ["error:WS_ERR_TRANSPORT", "closed:1006"]);
-    assert.equal(driver.state, 3);
+  it("a socket whose write throws fails the connection with WS_ERR_TRANSPORT, and the send itself returns, holding nothing of the budget", () => {
+    for (const send of [
+      (driver: SocketDriver) => driver.sendText("x"),
+      (driver: SocketDriver) => driver.sendText("é".repeat(500)), // a larger frame, reserved while it is made
+      (driver: SocketDriver) => driver.sendBinary(new Uint8Array(2000)),
+    ]) {
+      const budget = new MemoryBudget(10_000);
+      const { driver, socket, events } = setup({ budget });
+      socket.throwOn = "write";
+      send(driver);
+      assert.deepEqual(events.log, ["error:WS_ERR_TRANSPORT", "closed:1006"]);
+      assert.equal(driver.state, 3);
+      assert.equal(budget.used, 0);
+    }
   });
 
   it("after failing with a close frame it lingers, discarding input, until the input has been quiet; then it closes with nothing unread", () => {

@@ -235,9 +235,12 @@ export class FrameWriter {
       }
       const size = frameHeaderLength(payload.length, masked) + payload.length;
       if (fin && this.#sendingOpcode === 0 && this.#entries === undefined && size <= this.writableNow) {
-        // The whole text's frame fits the socket now: written at once (the socket copies it), and the reservation given back.
+        // The whole text's frame fits the socket now: written at once (the socket copies it), and the reservation
+        // given back. It is this send's alone meanwhile, not the queue's: a write that fails the connection clears
+        // the queue's reservations, and must not give this one back too.
+        this.#reserved -= upTo;
         this.writeNow(serializeFrame(0x80 | Opcode.Text, payload, masked ? this.#keys!.next() : null));
-        this.releaseQueued(upTo);
+        budget.release(upTo);
         return;
       }
       this.releaseQueued(upTo - size);
