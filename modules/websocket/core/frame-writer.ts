@@ -189,7 +189,7 @@ export class FrameWriter {
    */
   protected queueText(text: string, fin: boolean): void {
     const budget = this.#budget;
-    const units = text.length; // read once: XS counts a string's length by walking its UTF-8
+    const units = text.length; // read once: on XS each read is a native lookup (the UTF-8 counted, then cached)
     if (units <= SMALL_TEXT && fin && this.#sendingOpcode === 0) {
       // A small whole text: written at once when it can be, as in queueMessage; else its frame's
       // largest size is reserved, the text encoded, the rest given back.
