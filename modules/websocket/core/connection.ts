@@ -377,9 +377,8 @@ export class Connection extends FrameWriter implements ControlFrameSink {
    * after a close frame; or the connection is done with the transport), else
    * the first frame it may not take, or one whose message the memory budget
    * cannot hold: the general path reads that one, and refuses it or fails the
-   * connection with the exact error. A
-   * message's reservation covers its bytes and, for text, its string, until
-   * its handler returns.
+   * connection with the exact error. A message's reservation covers its bytes
+   * and, for text, its string, until its handler returns.
    */
   private receiveWhole(chunk: Uint8Array): number {
     const masked = this.maskKeys === undefined; // a server's input is masked (§5.3)

@@ -172,7 +172,11 @@ export class FrameWriter {
     } else if (fin && this.#sendingOpcode === 0 && this.#entries === undefined) {
       // A larger whole message whose frame the socket takes at once: framed and written now, reserved only meanwhile.
       const size = frameHeaderLength(length, this.#keys !== undefined) + length;
-      if (size <= this.writableNow && size <= this.queueLimit && this.writeReserved(0x80 | opcode, payload, size)) return;
+      const budget = this.#budget;
+      if (size <= this.writableNow && size <= this.queueLimit && (budget === undefined || budget.tryReserve(size))) {
+        this.writeHeld(0x80 | opcode, payload, budget === undefined ? 0 : size);
+        return;
+      }
     }
     this.checkMessage(opcode, length);
     // What the library allocates for the frame: its header, and a small payload copied in with it;
@@ -235,12 +239,10 @@ export class FrameWriter {
       }
       const size = frameHeaderLength(payload.length, masked) + payload.length;
       if (fin && this.#sendingOpcode === 0 && this.#entries === undefined && size <= this.writableNow) {
-        // The whole text's frame fits the socket now: written at once (the socket copies it), and the reservation
-        // given back. It is this send's alone meanwhile, not the queue's: a write that fails the connection clears
-        // the queue's reservations, and must not give this one back too.
+        // The whole text's frame fits the socket now: written at once. Its reservation is this send's alone from
+        // here, not the queue's: a write that fails the connection clears the queue's, and must not give it back too.
         this.#reserved -= upTo;
-        this.writeNow(serializeFrame(0x80 | Opcode.Text, payload, masked ? this.#keys!.next() : null));
-        budget.release(upTo);
+        this.writeHeld(0x80 | Opcode.Text, payload, upTo);
         return;
       }
       this.releaseQueued(upTo - size);
@@ -272,19 +274,15 @@ export class FrameWriter {
   }
 
   /**
-   * Frames a whole message and hands it to {@link writeNow}, with `reserve`
-   * bytes of the budget held while its frame exists (the socket copies it),
-   * so a large frame is accounted for before it is allocated. Returns false,
-   * doing nothing, when the budget cannot hold them.
+   * Frames a whole message and hands it to {@link writeNow}; then gives back
+   * the `held` bytes of the budget the caller reserved so that the frame was
+   * accounted for before it was made (0 without a budget): once written, the
+   * frame is the socket's copy.
    */
-  private writeReserved(first: number, payload: Uint8Array, reserve: number): boolean {
-    const budget = this.#budget;
-    if (budget !== undefined && !budget.tryReserve(reserve)) return false;
+  private writeHeld(first: number, payload: Uint8Array, held: number): void {
     const keys = this.#keys;
-    const frame = serializeFrame(first, payload, keys === undefined ? null : keys.next());
-    this.writeNow(frame);
-    if (budget !== undefined) budget.release(reserve);
-    return true;
+    this.writeNow(serializeFrame(first, payload, keys === undefined ? null : keys.next()));
+    if (held > 0) this.#budget!.release(held);
   }
 
   /**
