@@ -190,6 +190,29 @@ export const connectionOutputCases: VectorCase[] = [
     },
   },
   {
+    name: "send queue: a larger text under a budget is reserved at its largest before it is encoded, then at its exact size while it waits; a refused one gives back all it reserved",
+    run() {
+      const budget = new MemoryBudget(1000);
+      const pair = openPair({ limits: { maxQueuedBytes: 300 }, server: { budget } });
+      pair.server.sendText("é".repeat(50)); // 50 units: at most 4 + 150 reserved first; 2 + 100 once encoded
+      equal(budget.used, 102, "the exact frame while it waits");
+      throwsCode(() => pair.server.sendText("a".repeat(200)), "WS_ERR_SEND_QUEUE_FULL"); // 102 + 4 + 200 > 300
+      equal(budget.used, 102, "a text the queue cannot hold gives back its reservation");
+      pair.server.sendBinary(pattern(10), false);
+      throwsCode(() => pair.server.sendText("b".repeat(60)), "WS_ERR_INVALID_STATE"); // a binary message is in progress
+      equal(budget.used, 114, "a text refused mid-message gives back its reservation");
+      pair.server.sendBinary(pattern(10));
+      equal(takeFrames(pair.server).map((f) => `${f.opcode}:${f.payload.length}`).join(), "1:100,2:10,0:10", "the frames queued");
+      equal(budget.used, 0, "released once written");
+      const tight = new MemoryBudget(200);
+      const near = openPair({ server: { budget: tight } });
+      near.server.sendText("c".repeat(100)); // 4 + 300 is over the budget: the exact 2 + 100 is counted and reserved
+      equal(tight.used, 102, "the exact size, when the largest does not fit");
+      throwsCode(() => near.server.sendText("d".repeat(100)), "WS_ERR_BUDGET_EXCEEDED");
+      equal(tight.used, 102, "a refusal reserves nothing");
+    },
+  },
+  {
     name: "streaming: binary pieces as they arrive, last on the final piece only",
     run() {
       const pair = openPair({ streaming: true });

@@ -226,33 +226,36 @@ export class FrameWriter {
     const masked = this.#keys !== undefined;
     const bound = units * 3;
     const upTo = frameHeaderLength(bound, masked) + bound;
-    if (budget.available >= upTo) {
-      this.checkMessage(Opcode.Text, units); // the UTF-8 is at least this long
-      this.reserveQueued(upTo);
-      let payload: Uint8Array;
-      try {
-        payload = encodeUtf8(text);
-        this.checkMessage(Opcode.Text, payload.length);
-      } catch (error) {
-        this.releaseQueued(upTo);
-        throw error;
-      }
-      const size = frameHeaderLength(payload.length, masked) + payload.length;
-      if (fin && this.#sendingOpcode === 0 && this.#entries === undefined && size <= this.writableNow) {
-        // The whole text's frame fits the socket now: written at once. Its reservation is this send's alone from
-        // here, not the queue's: a write that fails the connection clears the queue's, and must not give it back too.
-        this.#reserved -= upTo;
-        this.writeHeld(0x80 | Opcode.Text, payload, upTo);
-        return;
-      }
-      this.releaseQueued(upTo - size);
-      this.queueData(Opcode.Text, payload, fin);
+    if (!budget.tryReserve(upTo)) {
+      const length = utf8Length(text);
+      this.checkMessage(Opcode.Text, length);
+      this.reserveQueued(frameHeaderLength(length, masked) + length);
+      this.queueData(Opcode.Text, encodeUtf8(text), fin);
       return;
     }
-    const length = utf8Length(text);
-    this.checkMessage(Opcode.Text, length);
-    this.reserveQueued(frameHeaderLength(length, masked) + length);
-    this.queueData(Opcode.Text, encodeUtf8(text), fin);
+    let payload: Uint8Array;
+    let size: number;
+    let direct: boolean;
+    try {
+      payload = encodeUtf8(text);
+      size = frameHeaderLength(payload.length, masked) + payload.length;
+      direct = fin && this.#sendingOpcode === 0 && this.#entries === undefined && size <= this.writableNow && size <= this.queueLimit;
+      if (!direct) this.checkMessage(Opcode.Text, payload.length);
+    } catch (error) {
+      budget.release(upTo);
+      throw error;
+    }
+    if (direct) {
+      // A whole text whose frame fits the socket now: written at once. Its reservation stays this send's, apart
+      // from the queue's (#reserved), until the socket has its copy: a write that fails the connection releases
+      // the queue's, and must not release this one too.
+      this.writeHeld(0x80 | Opcode.Text, payload, upTo);
+      return;
+    }
+    // Queued: from here the queue holds the frame's exact size.
+    this.#reserved += size;
+    if (upTo > size) budget.release(upTo - size);
+    this.queueData(Opcode.Text, payload, fin);
   }
 
   /** Queues a whole frame of `size` bytes (payload up to 125 bytes), already reserved. */
